@@ -1,0 +1,114 @@
+import { Prisma } from "@prisma/client";
+import { prisma } from "~/db.server";
+import { log } from "~/logger.server";
+import { authenticate } from "~/shopify.server";
+import { markUninstalled, updateGrantedScopes } from "~/shops.server";
+import { recordActivity } from "~/sync/activity.server";
+import { markDirty } from "~/sync/sync-state.server";
+import { pauseShopTasks, wakeWaitingTasks } from "~/sync/tasks.server";
+import { nudgeWorker } from "~/sync/worker.server";
+import { webhookHint, type WebhookHint } from "./hints";
+import { MalformedPayloadError, parseWebhookBody } from "./payload";
+
+/** Shopify's largest payloads (a product with hundreds of variants) stay well under this. */
+export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Webhook intake: authenticate, record the delivery (a redelivery stops here), turn the payload into a hint
+ * and apply it in the same transaction, answer. Nothing slow happens on the request path: Shopify waits 5 s
+ * at most, and bursts must not queue up behind JOOR or GraphQL calls.
+ */
+export async function receiveWebhook(request: Request): Promise<Response> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_WEBHOOK_BYTES) return refuse(413, "Webhook body too large", { bytes: declared });
+
+  const raw = await request.clone().text();
+  if (raw.length > MAX_WEBHOOK_BYTES) return refuse(413, "Webhook body too large", { bytes: raw.length });
+
+  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    context = await authenticate.webhook(request);
+  } catch (error) {
+    if (error instanceof Response) {
+      return refuse(error.status, error.status === 401 ? "Webhook HMAC invalid" : "Webhook refused", {
+        topic: request.headers.get("x-shopify-topic"),
+        shop: request.headers.get("x-shopify-shop-domain"),
+      });
+    }
+    if (error instanceof SyntaxError) {
+      return refuse(400, "Webhook body is not valid JSON", { topic: request.headers.get("x-shopify-topic") });
+    }
+    throw error;
+  }
+
+  const { shop, topic, webhookId } = context;
+  let hint: WebhookHint;
+  try {
+    hint = webhookHint(topic, parseWebhookBody(raw));
+  } catch (error) {
+    if (error instanceof MalformedPayloadError) {
+      return refuse(400, "Webhook payload malformed", { shop, topic, webhookId, reason: error.message });
+    }
+    throw error;
+  }
+
+  const eventId = request.headers.get("x-shopify-event-id");
+  const fresh = await recordDelivery(shop, topic, webhookId, eventId, hint);
+  if (!fresh) log.debug("Duplicate webhook delivery ignored", { shop, topic, webhookId });
+  else if (hint.type === "record" || hint.type === "bulkOperationFinished") nudgeWorker();
+  return new Response(null, { status: 200 });
+}
+
+function refuse(status: number, message: string, fields: Record<string, unknown>): Response {
+  log.warn(message, { status, ...fields });
+  return new Response(null, { status });
+}
+
+/** Returns false when the delivery id was seen before (nothing is applied twice). */
+async function recordDelivery(
+  shop: string,
+  topic: string,
+  webhookId: string,
+  eventId: string | null,
+  hint: WebhookHint,
+): Promise<boolean> {
+  try {
+    await prisma.$transaction(async (tx) => {
+      await tx.webhookDelivery.create({ data: { webhookId, shop, topic, eventId } });
+      await applyHint(tx, shop, hint);
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
+    throw error;
+  }
+}
+
+async function applyHint(tx: Prisma.TransactionClient, shop: string, hint: WebhookHint): Promise<void> {
+  const now = new Date();
+  switch (hint.type) {
+    case "record":
+      await markDirty(tx, { shop, kind: hint.kind, gid: hint.gid, at: now });
+      return;
+    case "bulkOperationFinished":
+      await wakeWaitingTasks(tx, shop, now);
+      return;
+    case "uninstalled":
+      await markUninstalled(shop, now, tx);
+      await pauseShopTasks(tx, shop, "The app was uninstalled");
+      return;
+    case "scopesUpdate":
+      await updateGrantedScopes(shop, hint.scopes, tx);
+      return;
+    case "compliance":
+      await recordActivity(tx, {
+        shop,
+        flow: "compliance",
+        action: hint.request,
+        status: "received",
+        recordGid: hint.customerGid,
+        message: `Shopify sent a ${hint.request} request`,
+      });
+      return;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Parses a webhook body keeping integers beyond 2^53 exact (as strings). Shopify's numeric ids can exceed
+ * JavaScript's safe range, and a rounded id would point at another record.
+ */
+type ReviverContext = { source?: string };
+
+export function parseWebhookBody(raw: string): unknown {
+  return JSON.parse(raw, function (this: unknown, _key: string, value: unknown, context?: ReviverContext) {
+    if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
+      return context.source;
+    }
+    return value;
+  } as (this: unknown, key: string, value: unknown) => unknown);
+}
+
+export class MalformedPayloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MalformedPayloadError";
+  }
+}
