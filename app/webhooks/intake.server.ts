@@ -10,6 +10,14 @@ import { nudgeWorker } from "~/sync/worker.server";
 import { webhookHint, type WebhookHint } from "./hints";
 import { MalformedPayloadError, parseWebhookBody } from "./payload";
 
+const REQUIRED_HEADERS = [
+  "x-shopify-topic",
+  "x-shopify-hmac-sha256",
+  "x-shopify-shop-domain",
+  "x-shopify-api-version",
+  "x-shopify-webhook-id",
+];
+
 /** Shopify's largest payloads (a product with hundreds of variants) stay well under this. */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
 
@@ -22,17 +30,19 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_WEBHOOK_BYTES) return refuse(413, "Webhook body too large", { bytes: declared });
 
-  const raw = await request.clone().text();
+  const raw = await request.text();
   if (raw.length > MAX_WEBHOOK_BYTES) return refuse(413, "Webhook body too large", { bytes: raw.length });
 
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
-    context = await authenticate.webhook(request);
+    // A fresh request over the bytes already read: the body is needed again below, unparsed.
+    context = await authenticate.webhook(new Request(request.url, { method: request.method, headers: request.headers, body: raw }));
   } catch (error) {
     if (error instanceof Response) {
       return refuse(error.status, error.status === 401 ? "Webhook HMAC invalid" : "Webhook refused", {
         topic: request.headers.get("x-shopify-topic"),
         shop: request.headers.get("x-shopify-shop-domain"),
+        missingHeaders: REQUIRED_HEADERS.filter((name) => !request.headers.get(name)),
       });
     }
     if (error instanceof SyntaxError) {

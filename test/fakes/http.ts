@@ -20,9 +20,9 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Serves `handler` over HTTP on 127.0.0.1 (port 0 picks a free one). */
-export async function serveLocally(handler: FetchHandler, port = 0): Promise<LocalServer> {
-  const server = http.createServer((req, res) => {
+/** A Node request listener (also usable as express middleware) that answers through `handler`. */
+export function nodeListener(handler: FetchHandler): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  return (req, res) => {
     void toFetchRequest(req)
       .then(handler)
       .then((response) => writeResponse(res, response))
@@ -30,7 +30,12 @@ export async function serveLocally(handler: FetchHandler, port = 0): Promise<Loc
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
         res.end(error instanceof Error ? error.message : String(error));
       });
-  });
+  };
+}
+
+/** Serves `handler` over HTTP on 127.0.0.1 (port 0 picks a free one). */
+export async function serveLocally(handler: FetchHandler, port = 0): Promise<LocalServer> {
+  const server = http.createServer(nodeListener(handler));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

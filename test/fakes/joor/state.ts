@@ -178,7 +178,7 @@ export interface FakeAccount {
   priceTypes: Map<string, FakePriceType>;
   collections: Map<string, FakeCollection>;
   assets: Map<string, FakeAsset>;
-  /** Stock per SKU id, then per warehouse name. */
+  /** Stock per SKU id, then per warehouse + availability date (see inventory.ts `stockKey`). */
   inventory: Map<string, Map<string, FakeStock>>;
   /** How many bulk-inventory requests carried overwrite=1 (the app must never send it). */
   overwriteRequests: number;

@@ -1,0 +1,17 @@
+import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
+
+/**
+ * The one place that knows every flow's handlers. Each flow exports a function that registers its sync and
+ * task handlers on a registry (e.g. `registerCustomerSync(registry)`); add it to this list, and both the web
+ * process's in-process worker and `npm run worker` run it.
+ */
+const flowRegistrations: ReadonlyArray<(registry: HandlerRegistry) => void> = [];
+
+const registered = new WeakSet<HandlerRegistry>();
+
+/** Registers every flow's handlers once per registry (the web server and the worker entry may both ask). */
+export function registerHandlers(registry: HandlerRegistry = defaultRegistry): void {
+  if (registered.has(registry)) return;
+  registered.add(registry);
+  for (const register of flowRegistrations) register(registry);
+}
