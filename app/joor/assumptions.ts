@@ -9,7 +9,7 @@
 /** HTTP status of a refused v2 request. Informational: the client treats any `response.code != 0` as refused. */
 export const V2_ERROR_HTTP_STATUS = 400;
 
-/** A v2 resource that does not exist answers HTTP 404, which get-by-code/id read as "no such record". */
+/** A v2 record that does not exist answers HTTP 404 with a v2 envelope, which get-by-code/id read as "none". */
 export const V2_NOT_FOUND_STATUS = 404;
 
 /** v2 list paging: `next_start` is null, empty or absent after the last page. */

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { SyncError } from "~/sync/errors";
 import { joorCredentials } from "../../test/fakes/joor/harness";
 import { JOOR_INVALID_CREDENTIALS, v2AuthorizationHeader } from "./auth.server";
-import { makeClient, requests, useJoorFake } from "./test-support";
+import { makeClient, requests, joorFakeSuite } from "./test-support";
 
-const joor = useJoorFake();
+const joor = joorFakeSuite();
 
 /** Records the grant type of every call to the token endpoint, then lets it through. */
 function recordingFetch(grants: string[]): typeof fetch {
@@ -65,5 +65,6 @@ describe("v4 auth", () => {
     expect(error).toBeInstanceOf(SyncError);
     expect(error).toMatchObject({ terminal: true, code: JOOR_INVALID_CREDENTIALS, message: expect.stringContaining("Invalid user credentials") });
     expect(requests(fake)).toEqual(["POST /auth/"]);
+    expect((await budget.usage()).creditsUsed).toBe(0);
   });
 });

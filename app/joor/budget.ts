@@ -41,7 +41,7 @@ function positiveNumber(raw: string | undefined): number | undefined {
 }
 
 /** Options win over the environment (`JOOR_CREDIT_LIMIT`, `JOOR_CREDIT_WINDOW_SECONDS`), which win over defaults. */
-export function creditBudgetConfig(options: CreditBudgetOptions = {}, env: NodeJS.ProcessEnv = process.env): CreditBudgetConfig {
+export function creditBudgetConfig(options: CreditBudgetOptions = {}, env: Record<string, string | undefined> = process.env): CreditBudgetConfig {
   const limit = options.limit ?? positiveNumber(env.JOOR_CREDIT_LIMIT) ?? 300;
   const windowSeconds = options.windowSeconds ?? positiveNumber(env.JOOR_CREDIT_WINDOW_SECONDS) ?? 300;
   const priorityReserve = options.priorityReserve ?? Math.min(30, Math.floor(limit / 10));

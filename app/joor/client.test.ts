@@ -5,10 +5,10 @@ import { BULK_CONNECTION_BATCH_SIZE, connectionAddresses, INVENTORY_BATCH_SIZE, 
 import { CREDITS_EXHAUSTED } from "./budget";
 import { DbCreditBudget } from "./budget.server";
 import { isDuplicated, type V4RecordResult } from "./client.server";
-import { ACCOUNT, makeClient, requests, useJoorFake } from "./test-support";
+import { ACCOUNT, makeClient, requests, joorFakeSuite } from "./test-support";
 import type { JoorConnectionInput, JoorProductInput, JoorSkuInput } from "./types";
 
-const joor = useJoorFake();
+const joor = joorFakeSuite();
 
 async function syncError(promise: Promise<unknown>): Promise<SyncError> {
   try {

@@ -24,7 +24,7 @@ export function isJoorEnvironment(value: unknown): value is JoorEnvironment {
  * `JOOR_API_URL` replaces the API origin and `JOOR_AUTH_URL` the token endpoint. When only the API URL is set,
  * the token endpoint is `<JOOR_API_URL>/auth/` — the local fake serves both from one port.
  */
-export function joorHosts(environment: JoorEnvironment, env: NodeJS.ProcessEnv = process.env): JoorHosts {
+export function joorHosts(environment: JoorEnvironment, env: Record<string, string | undefined> = process.env): JoorHosts {
   const apiOverride = env.JOOR_API_URL?.trim().replace(/\/+$/, "");
   const authOverride = env.JOOR_AUTH_URL?.trim();
   const defaults = HOSTS[environment];

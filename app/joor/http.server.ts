@@ -49,7 +49,7 @@ function retryable(status: number): boolean {
 export interface Exchange {
   /** Built again for every attempt (fresh credentials, fresh body). */
   build: () => Promise<{ url: string; init: RequestInit }>;
-  /** Runs before each attempt, e.g. taking credits. */
+  /** Runs right before each attempt is sent, e.g. taking credits. */
   beforeAttempt?: () => Promise<void>;
   /** "GET /v2/order/" — for logs and error messages; never carries secrets. */
   describe: string;
@@ -58,8 +58,9 @@ export interface Exchange {
 export async function sendWithRetry(exchange: Exchange, options: HttpOptions): Promise<RawResponse> {
   const attempts = Math.max(1, options.retry.attempts);
   for (let attempt = 1; ; attempt++) {
-    await exchange.beforeAttempt?.();
+    // Built first: a login that fails here must not spend the account's API credits.
     const { url, init } = await exchange.build();
+    await exchange.beforeAttempt?.();
     try {
       const response = await options.fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
       const text = await response.text();

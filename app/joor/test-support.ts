@@ -13,7 +13,7 @@ import { JoorClient, type JoorClientOptions } from "./client.server";
 export const ACCOUNT = TEST_JOOR_ACCOUNT.accountId;
 
 /** Call once per test file: starts msw for the file and returns a per-test factory. */
-export function useJoorFake() {
+export function joorFakeSuite() {
   const server = setupServer();
   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
   afterEach(() => server.resetHandlers());

@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import { log } from "~/logger.server";
 import { httpError, SyncError } from "~/sync/errors";
-import { parseRetryAfterMs, RETRY_AFTER_HEADER, THROTTLE_ACCOUNT_HEADER, type V4ErrorEntry } from "./assumptions";
+import { parseRetryAfterMs, RETRY_AFTER_HEADER, THROTTLE_ACCOUNT_HEADER, V2_NOT_FOUND_STATUS, type V4ErrorEntry } from "./assumptions";
 import { v2AuthorizationHeader, type V4TokenSource } from "./auth.server";
 import { creditCost, type CreditBudget } from "./budget";
 import type { JoorHosts } from "./hosts";
@@ -127,7 +127,10 @@ export class JoorTransport {
     const raw = await this.exchange(spec, "v2");
     const body = parseJson(raw.text);
     if (raw.status >= 400) {
-      if (allowNotFound && raw.status === 404) return null;
+      // Only JOOR's own "no such record" (a v2 envelope) means absent; a bare 404 page means a wrong path.
+      if (allowNotFound && raw.status === V2_NOT_FOUND_STATUS && body.ok && v2EnvelopeSchema.safeParse(body.value).success) {
+        return null;
+      }
       throw httpError("JOOR", raw.status, `${(body.ok && v2Comment(body.value)) || describeUnreadable(raw.text)} (${describe})`);
     }
     if (!body.ok) throw badResponse(describe, describeUnreadable(raw.text), raw.status);

@@ -6,10 +6,10 @@ import { joorCredentials, TEST_JOOR_ACCOUNT } from "../../test/fakes/joor/harnes
 import { v2AuthorizationHeader } from "./auth.server";
 import { CREDITS_EXHAUSTED } from "./budget";
 import { JOOR_TIMEOUT } from "./http.server";
-import { ACCOUNT, makeClient, requests, useJoorFake } from "./test-support";
+import { ACCOUNT, makeClient, requests, joorFakeSuite } from "./test-support";
 import { JOOR_BAD_RESPONSE, JOOR_REFUSED, JOOR_THROTTLED } from "./transport.server";
 
-const joor = useJoorFake();
+const joor = joorFakeSuite();
 const API = "https://api.jooraccess.com";
 
 async function syncError(promise: Promise<unknown>): Promise<SyncError> {
@@ -139,6 +139,15 @@ describe("malformed replies", () => {
     const error = await syncError(client.listConnections());
     expect(error).toMatchObject({ terminal: true, code: JOOR_REFUSED });
     expect(error.message).toContain("Brand is suspended");
+  });
+
+  it("reads a 404 as 'no such record' only when JOOR says so in a v2 envelope", async () => {
+    const { client } = joor.setup();
+    expect(await client.getConnectionByCode("nobody")).toBeNull();
+    joor.server.use(http.get(`${API}/v2/connection/customer_code/:code/`, () => new HttpResponse("Not Found", { status: 404 })));
+    const error = await syncError(client.getConnectionByCode("nobody"));
+    expect(error).toMatchObject({ terminal: true, status: 404 });
+    expect(error.message).toContain('"Not Found"');
   });
 
   it("reports a v4 data item without an id as unreadable", async () => {

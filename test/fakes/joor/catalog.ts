@@ -171,8 +171,8 @@ export function missingGridCells(skus: Array<Pick<FakeSku, "trait_values">>): st
   const sizes = new Set<string>();
   const present = new Set<string>();
   for (const sku of skus) {
-    const color = traitValue(sku as FakeSku, "Color")?.value;
-    const size = traitValue(sku as FakeSku, "Size")?.value;
+    const color = traitValue(sku, "Color")?.value;
+    const size = traitValue(sku, "Size")?.value;
     if (color === undefined || size === undefined) continue;
     colors.add(color);
     sizes.add(size);

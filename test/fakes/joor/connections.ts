@@ -54,6 +54,8 @@ export function connectionProblem(record: unknown): string | null {
   if (email !== undefined && email !== "" && !(typeof email === "string" && /^[^@\s]+@[^@\s]+$/.test(email))) {
     return "customer_contact_email is not a valid email address";
   }
+  // [assumed] address line names (address_1, address_2, city, state, postal_code, country, phone) and the
+  // shipping block mirroring billing: shipping.shipping_addresses[] with shipping_code.
   const billing = record.billing;
   if (billing !== undefined && !isRecord(billing)) return "billing must be an object";
   const shipping = record.shipping;

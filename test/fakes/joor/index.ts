@@ -64,6 +64,7 @@ export interface FakeCall {
   /** The query string, with its leading "?" (empty when none). */
   query: string;
   account: string | null;
+  /** 503 for an injected error, 504 for a request that was made to hang. */
   status: number;
   /** Credits the request took from the account's window (0 when refused or not charged). */
   credits: number;
@@ -181,11 +182,9 @@ export function createJoorFake(options: JoorFakeOptions = {}): JoorFake {
     call.credits = cost;
     const ctx: RouteContext = { state, account: auth.account, request, url, segments, now: now(), settings };
     const route = (v2 ? V2_ROUTES : V4_ROUTES)[segments[0] ?? ""];
+    // An unknown path gets the web server's bare 404, not an API envelope.
     const response =
-      (route ? await route(ctx) : null) ??
-      (v2
-        ? v2Error(404, 1004, `No such resource: ${request.method} ${url.pathname}`)
-        : v4Error(404, "NOT_FOUND", `No such resource: ${request.method} ${url.pathname}`));
+      (route ? await route(ctx) : null) ?? new Response("Not Found", { status: 404, headers: { "content-type": "text/plain" } });
     return withHeaders(response, throttleHeaders(accountId, charged.remaining));
   }
 

@@ -242,6 +242,6 @@ export function skuByUpc(account: FakeAccount, upc: string): FakeSku | undefined
   return undefined;
 }
 
-export function traitValue(sku: FakeSku, traitName: string): FakeTraitValue | undefined {
+export function traitValue(sku: Pick<FakeSku, "trait_values">, traitName: string): FakeTraitValue | undefined {
   return sku.trait_values.find((trait) => trait.trait_name === traitName);
 }
