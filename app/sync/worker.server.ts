@@ -67,26 +67,37 @@ export const WORKER_DEFAULTS = {
   webhookRetentionMs: 7 * 24 * 60 * MINUTE,
 };
 
-const workers = new Set<Worker>();
-let current: Worker | null = null;
+/**
+ * The workers running in this process. The web server's bundle and the worker module loaded beside it are
+ * separate module instances, so the set lives on globalThis: intake's nudge and /healthz reach the worker
+ * whichever instance started it.
+ */
+interface RunningWorker {
+  nudge(): void;
+  status(): WorkerStatus;
+}
+declare global {
+  var joorSyncWorkers: { all: Set<RunningWorker>; current: RunningWorker | null } | undefined;
+}
+const processWorkers = (globalThis.joorSyncWorkers ??= { all: new Set(), current: null });
 
 /**
  * Wakes this process's idle workers now; intake calls it after its transaction commits, so a change is synced
  * in seconds. A worker in another process (`npm run worker`) finds the change at its next poll (idleMs).
  */
 export function nudgeWorker(): void {
-  for (const worker of workers) worker.nudge();
+  for (const worker of processWorkers.all) worker.nudge();
 }
 
 /** The status of the worker most recently started in this process, for GET /healthz. */
 export function currentWorkerStatus(): WorkerStatus | null {
-  return current?.status() ?? null;
+  return processWorkers.current?.status() ?? null;
 }
 
 export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   const worker = new Worker(options);
-  workers.add(worker);
-  current = worker;
+  processWorkers.all.add(worker);
+  processWorkers.current = worker;
   worker.start();
   return { stop: () => worker.stop(), status: () => worker.status() };
 }
@@ -313,8 +324,8 @@ class Worker {
       });
     }
     this.#running = false;
-    workers.delete(this);
-    if (current === this) current = null;
+    processWorkers.all.delete(this);
+    if (processWorkers.current === this) processWorkers.current = null;
     log.info("Sync worker stopped", { owner: this.#options.owner });
   }
 }

@@ -5,7 +5,7 @@ import { authenticate } from "~/shopify.server";
 import { markUninstalled, updateGrantedScopes } from "~/shops.server";
 import { recordActivity } from "~/sync/activity.server";
 import { markDirty } from "~/sync/sync-state.server";
-import { pauseShopTasks, wakeWaitingTasks } from "~/sync/tasks.server";
+import { wakeWaitingTasks } from "~/sync/tasks.server";
 import { nudgeWorker } from "~/sync/worker.server";
 import { webhookHint, type WebhookHint } from "./hints";
 import { MalformedPayloadError, parseWebhookBody } from "./payload";
@@ -74,7 +74,11 @@ function refuse(status: number, message: string, fields: Record<string, unknown>
   return new Response(null, { status });
 }
 
-/** Returns false when the delivery id was seen before (nothing is applied twice). */
+/**
+ * Returns false when the delivery id was seen before (nothing is applied twice). A redelivery is found by a
+ * read and commits an empty transaction rather than rolling back: on SQLite a process shares one connection,
+ * so a rollback could also undo another task's write made while the transaction was open.
+ */
 async function recordDelivery(
   shop: string,
   topic: string,
@@ -83,12 +87,14 @@ async function recordDelivery(
   hint: WebhookHint,
 ): Promise<boolean> {
   try {
-    await prisma.$transaction(async (tx) => {
+    return await prisma.$transaction(async (tx) => {
+      if (await tx.webhookDelivery.findUnique({ where: { webhookId }, select: { webhookId: true } })) return false;
       await tx.webhookDelivery.create({ data: { webhookId, shop, topic, eventId } });
       await applyHint(tx, shop, hint);
+      return true;
     });
-    return true;
   } catch (error) {
+    // Two processes recorded the same delivery at once: the other one applied it.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
     throw error;
   }
@@ -105,7 +111,6 @@ async function applyHint(tx: Prisma.TransactionClient, shop: string, hint: Webho
       return;
     case "uninstalled":
       await markUninstalled(shop, now, tx);
-      await pauseShopTasks(tx, shop, "The app was uninstalled");
       return;
     case "scopesUpdate":
       await updateGrantedScopes(shop, hint.scopes, tx);
