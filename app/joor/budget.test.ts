@@ -6,7 +6,7 @@ import { PrismaClient } from "@prisma/client";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { sqlitePath } from "~/config/database-url";
 import { prisma } from "~/db.server";
-import { SyncError } from "~/sync/errors";
+import { syncError } from "./test-support";
 import { manualClock, type ManualClock } from "../../test/fakes/joor/harness";
 import {
   blockedWindow,
@@ -79,15 +79,6 @@ describe("creditBudgetConfig", () => {
   });
 });
 
-async function captureError(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SyncError) return error;
-    throw error;
-  }
-  throw new Error("expected a SyncError");
-}
 
 const budgetKinds: Array<[string, (clock: ManualClock, options?: object) => CreditBudget]> = [
   ["MemoryCreditBudget", (clock, options) => new MemoryCreditBudget({ ...options, limit: 100, windowSeconds: 60, priorityReserve: 20, now: clock.now, sleep: clock.sleep })],
@@ -125,7 +116,7 @@ describe.each(budgetKinds)("%s", (_name, make) => {
 
     clock.advance(1000);
     for (let i = 0; i < 15; i++) await budget.acquire(5);
-    const error = await captureError(budget.acquire(5));
+    const error = await syncError(budget.acquire(5));
     expect(error).toMatchObject({ terminal: false, code: CREDITS_EXHAUSTED, retryAfterMs: 59_000 });
     await budget.acquire(5, { priority: true });
     expect((await budget.usage()).creditsUsed).toBe(85);
@@ -138,7 +129,7 @@ describe.each(budgetKinds)("%s", (_name, make) => {
     expect(await budget.recordThrottle(30_000)).toBe(30_000);
     const usage = await budget.usage();
     expect(usage.blockedUntil?.getTime()).toBe(clock.now() + 30_000);
-    expect(await captureError(budget.acquire(1, { priority: true }))).toMatchObject({ retryAfterMs: 30_000, terminal: false });
+    expect(await syncError(budget.acquire(1, { priority: true }))).toMatchObject({ retryAfterMs: 30_000, terminal: false });
     clock.advance(30_000);
     await budget.acquire(5);
     expect(await budget.usage()).toMatchObject({ creditsUsed: 5, blockedUntil: null });
@@ -173,7 +164,7 @@ describe("DbCreditBudget shared between processes", () => {
       windowEnd: new Date(clock.now() + 60_000),
     });
     await other.recordThrottle(10_000);
-    expect(await captureError(first.acquire(1))).toMatchObject({ retryAfterMs: 10_000 });
+    expect(await syncError(first.acquire(1))).toMatchObject({ retryAfterMs: 10_000 });
     expect(await prisma.joorBudget.findUnique({ where: { account: joorBudgetKey("production", "77") } })).toMatchObject({
       blockedUntil: new Date(clock.now() + 10_000),
     });

@@ -1,24 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { SyncError } from "~/sync/errors";
 import { BULK_CONNECTION_BATCH_SIZE, connectionAddresses, INVENTORY_BATCH_SIZE, V4_BULK_MAX_RECORDS } from "./assumptions";
 import { CREDITS_EXHAUSTED } from "./budget";
 import { DbCreditBudget } from "./budget.server";
 import { isDuplicated, type V4RecordResult } from "./client.server";
-import { ACCOUNT, makeClient, requests, joorFakeSuite } from "./test-support";
+import { ACCOUNT, makeClient, requests, joorFakeSuite, syncError } from "./test-support";
 import type { JoorConnectionInput, JoorProductInput, JoorSkuInput } from "./types";
 
 const joor = joorFakeSuite();
 
-async function syncError(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SyncError) return error;
-    throw error;
-  }
-  throw new Error("expected a SyncError");
-}
 
 function okIds<T>(results: Array<V4RecordResult<T>>): string[] {
   return results.map((result) => (result.ok ? result.id : `!${result.status}`));

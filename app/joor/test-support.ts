@@ -9,6 +9,7 @@ import { joorCredentials, manualClock, TEST_JOOR_ACCOUNT, type ManualClock } fro
 import { clearV4TokenCache } from "./auth.server";
 import { MemoryCreditBudget, type CreditBudget } from "./budget";
 import { JoorClient, type JoorClientOptions } from "./client.server";
+import { SyncError } from "~/sync/errors";
 
 export const ACCOUNT = TEST_JOOR_ACCOUNT.accountId;
 
@@ -51,4 +52,15 @@ export function makeClient(clock: ManualClock, budget: CreditBudget, overrides: 
 /** Requests the fake answered, as "METHOD /path". */
 export function requests(fake: JoorFake): string[] {
   return fake.calls.map((call) => `${call.method} ${call.path}`);
+}
+
+/** The SyncError a call rejects with; fails the test when it resolves or throws something else. */
+export async function syncError(promise: Promise<unknown>): Promise<SyncError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SyncError) return error;
+    throw error;
+  }
+  throw new Error("expected a SyncError");
 }

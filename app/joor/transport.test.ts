@@ -1,26 +1,16 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { setLogSink } from "~/logger.server";
-import { SyncError } from "~/sync/errors";
 import { joorCredentials, TEST_JOOR_ACCOUNT } from "../../test/fakes/joor/harness";
 import { v2AuthorizationHeader } from "./auth.server";
 import { CREDITS_EXHAUSTED } from "./budget";
 import { JOOR_TIMEOUT } from "./http.server";
-import { ACCOUNT, makeClient, requests, joorFakeSuite } from "./test-support";
+import { ACCOUNT, makeClient, requests, joorFakeSuite, syncError } from "./test-support";
 import { JOOR_BAD_RESPONSE, JOOR_REFUSED, JOOR_THROTTLED } from "./transport.server";
 
 const joor = joorFakeSuite();
 const API = "https://api.jooraccess.com";
 
-async function syncError(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SyncError) return error;
-    throw error;
-  }
-  throw new Error("expected a SyncError");
-}
 
 describe("rate limit", () => {
   it("turns a 429 into a transient error with JOOR's Retry-After and blocks the budget for every caller", async () => {
