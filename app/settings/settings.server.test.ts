@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { readFlowOptions } from "./options";
+import { flowOptionsSchema, readFlowOptions } from "./options";
 import { getShopConfiguration, loadJoorConnection, saveJoorConnection } from "./settings.server";
 
 const credentials = {
@@ -32,20 +32,16 @@ describe("shop settings", () => {
     expect(configuration?.flows).toEqual({ customers: false, catalog: false, inventory: false, orders: false });
   });
 
+  it("defaults to the JOOR_ENABLED tag and a five-minute order poll", () => {
+    expect(readFlowOptions(null)).toMatchObject({ customerTags: ["JOOR_ENABLED"], productTag: "JOOR_ENABLED", ordersPollMinutes: 5 });
+  });
+
   it.each([
     [null, {}],
     ["not json", {}],
     ['{"customerTags":["JOOR","WHOLESALE"]}', { customerTags: ["JOOR", "WHOLESALE"] }],
     ['{"customerTags":[],"ordersPollMinutes":500,"productTag":"X"}', { productTag: "X" }],
   ])("reads stored options %j with defaults for what is missing or invalid", (stored, expected) => {
-    expect(readFlowOptions(stored)).toEqual({
-      customerTags: ["JOOR_ENABLED"],
-      productTag: "JOOR_ENABLED",
-      collectionTagPrefix: "Collection_",
-      removeConnectionOnUntag: false,
-      ordersPollMinutes: 5,
-      inventoryLocationIds: [],
-      ...expected,
-    });
+    expect(readFlowOptions(stored)).toEqual({ ...flowOptionsSchema.parse({}), ...expected });
   });
 });

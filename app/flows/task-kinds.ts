@@ -1,0 +1,11 @@
+/** Names of the scheduled tasks each flow registers; the UI starts and shows them by these names. */
+export const TaskKind = {
+  /** Streams every tagged customer from a Shopify bulk operation into the customer sync. */
+  customersBackfill: "customers-backfill",
+  /** Downloads JOOR's connections, page by page, into the matching cache. */
+  connectionsDownload: "customers-connections-download",
+  /** Streams every tagged product (and so its stock) from a Shopify bulk operation into the catalog sync. */
+  catalogBackfill: "catalog-backfill",
+} as const;
+
+export type TaskKind = (typeof TaskKind)[keyof typeof TaskKind];
