@@ -1,27 +1,140 @@
 import { prisma } from "~/db.server";
+import { TaskKind } from "~/flows/task-kinds";
+import { readJoorCreditUsage } from "~/joor/budget.server";
+import { RecordKind } from "~/records";
+import { getShopConfiguration } from "~/settings/settings.server";
+import { parseJson } from "~/sync/json";
+import { taskProgress, type TaskProgress } from "~/sync/tasks.server";
 
-export interface FlowCounts {
-  kind: string;
-  counts: Record<string, number>;
+/** The flows the dashboard shows: which record kinds and tasks belong to each. */
+export const DASHBOARD_FLOWS = [
+  {
+    key: "customers",
+    title: "Customers",
+    kinds: [RecordKind.customer],
+    tasks: [TaskKind.customersBackfill, TaskKind.connectionsDownload],
+    syncTask: TaskKind.customersBackfill,
+  },
+  {
+    key: "catalog",
+    title: "Catalog",
+    kinds: [RecordKind.product, "linesheet"],
+    tasks: [TaskKind.catalogBackfill],
+    syncTask: TaskKind.catalogBackfill,
+  },
+  { key: "inventory", title: "Inventory", kinds: [RecordKind.inventoryItem], tasks: [], syncTask: TaskKind.catalogBackfill },
+] as const;
+
+export type DashboardFlowKey = (typeof DASHBOARD_FLOWS)[number]["key"];
+
+/** Statuses grouped the way a merchant reads them. */
+const STATUS_GROUPS: Record<string, "synced" | "pending" | "failed" | "stopped"> = {
+  synced: "synced",
+  dirty: "pending",
+  retry: "pending",
+  throttled: "pending",
+  pending: "pending",
+  failed: "failed",
+  stopped: "stopped",
+};
+
+const TASK_TITLES: Record<string, string> = {
+  [TaskKind.customersBackfill]: "Syncing all tagged customers",
+  [TaskKind.connectionsDownload]: "Downloading JOOR connections",
+  [TaskKind.catalogBackfill]: "Syncing all tagged products",
+};
+
+function labelOf(details: unknown, gid: string): string {
+  if (details && typeof details === "object") {
+    const record = details as Record<string, unknown>;
+    for (const key of ["label", "title", "name", "email"]) {
+      const value = record[key];
+      if (typeof value === "string" && value.trim()) return value;
+    }
+  }
+  return gid.split("/").pop() ?? gid;
 }
 
-/** What the dashboard shows for one shop: sync states per kind and status, recent activity, webhook intake. */
+function taskSummary(task: TaskProgress) {
+  return {
+    kind: task.kind,
+    title: TASK_TITLES[task.kind] ?? task.kind,
+    status: task.status,
+    running: task.running,
+    progress: task.progress,
+    nextRunAt: task.nextRunAt.toISOString(),
+    lastRunAt: task.lastRunAt?.toISOString() ?? null,
+    lastError: task.lastError,
+  };
+}
+
+/** What the dashboard shows for one shop. Reads only the database: it answers fast whatever JOOR is doing. */
 export async function loadOverview(shop: string, now = new Date()) {
-  const [grouped, activity, deliveriesLastHour, lastDelivery] = await Promise.all([
+  const configuration = await getShopConfiguration(shop);
+  const settings = await prisma.shopSettings.findUnique({
+    where: { shop },
+    select: { joorEnvironment: true, joorAccountId: true },
+  });
+  const [grouped, lastSynced, failures, tasks, activity, deliveriesLastHour, lastDelivery, credits] = await Promise.all([
     prisma.syncState.groupBy({ by: ["kind", "status"], where: { shop }, _count: { _all: true } }),
+    prisma.syncState.groupBy({ by: ["kind"], where: { shop }, _max: { lastSyncedAt: true } }),
+    prisma.syncState.findMany({
+      where: { shop, status: "failed" },
+      orderBy: { updatedAt: "desc" },
+      take: 20,
+      select: { id: true, kind: true, gid: true, lastError: true, details: true, updatedAt: true },
+    }),
+    taskProgress(prisma, shop, undefined, now),
     prisma.activityEvent.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 10 }),
     prisma.webhookDelivery.count({ where: { shop, receivedAt: { gte: new Date(now.getTime() - 3_600_000) } } }),
     prisma.webhookDelivery.findFirst({ where: { shop }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true, topic: true } }),
+    settings?.joorAccountId
+      ? readJoorCreditUsage(settings.joorEnvironment === "production" ? "production" : "sandbox", settings.joorAccountId, {
+          now: () => now.getTime(),
+        })
+      : Promise.resolve(null),
   ]);
-  const byKind = new Map<string, Record<string, number>>();
-  for (const row of grouped) {
-    const counts = byKind.get(row.kind) ?? {};
-    counts[row.status] = row._count._all;
-    byKind.set(row.kind, counts);
-  }
-  const flows: FlowCounts[] = [...byKind.entries()].map(([kind, counts]) => ({ kind, counts }));
+
+  const flows = DASHBOARD_FLOWS.map((flow) => {
+    const kinds: readonly string[] = flow.kinds;
+    const counts = { synced: 0, pending: 0, failed: 0, stopped: 0 };
+    for (const row of grouped) {
+      if (!kinds.includes(row.kind)) continue;
+      counts[STATUS_GROUPS[row.status] ?? "pending"] += row._count._all;
+    }
+    const last = lastSynced
+      .filter((row) => kinds.includes(row.kind))
+      .map((row) => row._max.lastSyncedAt?.getTime() ?? 0)
+      .reduce((a, b) => Math.max(a, b), 0);
+    const flowTasks = tasks.filter((task) => (flow.tasks as readonly string[]).includes(task.kind));
+    return {
+      key: flow.key,
+      title: flow.title,
+      enabled: configuration?.flows[flow.key] ?? false,
+      counts,
+      lastSyncedAt: last ? new Date(last).toISOString() : null,
+      tasks: flowTasks.map(taskSummary),
+      failures: failures
+        .filter((row) => kinds.includes(row.kind))
+        .slice(0, 5)
+        .map((row) => ({
+          id: row.id,
+          label: labelOf(parseJson(row.details), row.gid),
+          reason: row.lastError ?? "",
+          at: row.updatedAt.toISOString(),
+        })),
+    };
+  });
+
   return {
+    joorConnected: configuration?.joorConnected ?? false,
     flows,
+    credits: credits && {
+      used: credits.creditsUsed,
+      limit: credits.limit,
+      windowEnd: credits.windowEnd?.toISOString() ?? null,
+      blockedUntil: credits.blockedUntil?.toISOString() ?? null,
+    },
     activity: activity.map((event) => ({
       id: event.id,
       flow: event.flow,
@@ -35,3 +148,5 @@ export async function loadOverview(shop: string, now = new Date()) {
     lastDelivery: lastDelivery ? { topic: lastDelivery.topic, at: lastDelivery.receivedAt.toISOString() } : null,
   };
 }
+
+export type Overview = Awaited<ReturnType<typeof loadOverview>>;

@@ -1,8 +1,24 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, DataTable, EmptyState, Layout, Page, Text } from "@shopify/polaris";
-import { loadOverview } from "~/dashboard/overview.server";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
+import { useEffect } from "react";
+import { runDashboardAction } from "~/dashboard/actions.server";
+import { loadOverview, type Overview } from "~/dashboard/overview.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -10,47 +26,186 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({ shop: session.shop, ...(await loadOverview(session.shop)) });
 };
 
-const STATUSES = ["dirty", "retry", "pending", "synced", "failed", "stopped"];
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const result = await runDashboardAction(session.shop, await request.formData());
+  return json(result, { status: result.ok ? 200 : 400 });
+};
+
+type Flow = Overview["flows"][number];
+
+function when(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString() : "never";
+}
+
+function FlowCard({ flow }: { flow: Flow }) {
+  const fetcher = useFetcher<typeof action>();
+  const busy = fetcher.state !== "idle";
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            {flow.title}
+          </Text>
+          <Badge tone={flow.enabled ? "success" : undefined}>{flow.enabled ? "On" : "Off"}</Badge>
+        </InlineStack>
+        <InlineGrid columns={4} gap="200">
+          {(["synced", "pending", "failed", "stopped"] as const).map((group) => (
+            <BlockStack key={group} gap="050">
+              <Text as="span" variant="headingLg" tone={group === "failed" && flow.counts.failed > 0 ? "critical" : undefined}>
+                {flow.counts[group]}
+              </Text>
+              <Text as="span" tone="subdued">
+                {group}
+              </Text>
+            </BlockStack>
+          ))}
+        </InlineGrid>
+        <Text as="p" tone="subdued">
+          Last synced: {when(flow.lastSyncedAt)}
+        </Text>
+        {flow.tasks.map((task) => (
+          <BlockStack key={task.kind} gap="100">
+            <Text as="p">
+              {task.title}: {task.running ? "running" : task.status}
+              {task.progress ? ` — ${task.progress.done}${task.progress.total ? ` of ${task.progress.total}` : ""}` : ""}
+            </Text>
+            {task.progress?.total ? (
+              <ProgressBar progress={Math.min(100, (100 * task.progress.done) / task.progress.total)} size="small" />
+            ) : null}
+            {task.lastError ? (
+              <Text as="p" tone="critical">
+                {task.lastError}
+              </Text>
+            ) : null}
+          </BlockStack>
+        ))}
+        {flow.failures.length > 0 && (
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm">
+              Latest errors
+            </Text>
+            {flow.failures.map((failure) => (
+              <InlineStack key={failure.id} align="space-between" blockAlign="center" wrap={false} gap="200">
+                <Text as="span" breakWord>
+                  <Text as="span" fontWeight="semibold">
+                    {failure.label}
+                  </Text>{" "}
+                  {failure.reason}
+                </Text>
+                <fetcher.Form method="post">
+                  <input type="hidden" name="intent" value="retry" />
+                  <input type="hidden" name="id" value={failure.id} />
+                  <Button submit size="slim" disabled={busy}>
+                    Retry
+                  </Button>
+                </fetcher.Form>
+              </InlineStack>
+            ))}
+          </BlockStack>
+        )}
+        {flow.enabled && (
+          <fetcher.Form method="post">
+            <input type="hidden" name="intent" value="syncNow" />
+            <input type="hidden" name="flow" value={flow.key} />
+            <Button submit loading={busy}>
+              Sync now
+            </Button>
+          </fetcher.Form>
+        )}
+        {fetcher.data && (
+          <Text as="p" tone={fetcher.data.ok ? "success" : "critical"}>
+            {fetcher.data.message}
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
 
 export default function Dashboard() {
-  const { flows, activity, deliveriesLastHour, lastDelivery } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const working = data.flows.some((flow) => flow.counts.pending > 0 || flow.tasks.some((task) => task.running));
+  // While work is under way the figures refresh by themselves.
+  useEffect(() => {
+    if (!working) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 3_000);
+    return () => clearInterval(timer);
+  }, [working, revalidator]);
+
+  const nothingYet = !data.joorConnected || data.flows.every((flow) => !flow.enabled);
   return (
     <Page title="JOOR sync">
       <Layout>
+        {nothingYet && (
+          <Layout.Section>
+            <Card>
+              <EmptyState
+                heading="Connect JOOR and choose what to sync"
+                action={{ content: "Open settings", url: "/app/settings" }}
+                image=""
+              >
+                <p>
+                  Add your JOOR credentials, switch on customers, catalog, inventory or orders, and the first sync starts
+                  by itself. Progress and any errors show up here.
+                </p>
+              </EmptyState>
+            </Card>
+          </Layout.Section>
+        )}
+        {data.credits?.blockedUntil && (
+          <Layout.Section>
+            <Banner tone="warning" title="JOOR asked us to slow down">
+              <p>Writes resume at {new Date(data.credits.blockedUntil).toLocaleTimeString()}; nothing is lost meanwhile.</p>
+            </Banner>
+          </Layout.Section>
+        )}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Records
-              </Text>
-              {flows.length === 0 ? (
-                <EmptyState heading="Nothing synced yet" image="">
-                  <p>Changes to customers, products and stock in Shopify appear here as they are picked up.</p>
-                </EmptyState>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", ...STATUSES.map(() => "numeric" as const)]}
-                  headings={["Records", ...STATUSES]}
-                  rows={flows.map((flow) => [flow.kind, ...STATUSES.map((s) => flow.counts[s] ?? 0)])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+          <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
+            {data.flows.map((flow) => (
+              <FlowCard key={flow.key} flow={flow} />
+            ))}
+          </InlineGrid>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Webhooks
-              </Text>
-              <Text as="p">{deliveriesLastHour} received in the last hour</Text>
-              {lastDelivery && (
-                <Text as="p" tone="subdued">
-                  Last: {lastDelivery.topic} at {new Date(lastDelivery.at).toLocaleTimeString()}
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  JOOR credits
                 </Text>
-              )}
-            </BlockStack>
-          </Card>
+                {data.credits ? (
+                  <>
+                    <Text as="p">
+                      {data.credits.used} of {data.credits.limit} used in the current 5-minute window
+                    </Text>
+                    <ProgressBar progress={Math.min(100, (100 * data.credits.used) / Math.max(1, data.credits.limit))} size="small" />
+                  </>
+                ) : (
+                  <Text as="p" tone="subdued">
+                    JOOR is not connected.
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Webhooks
+                </Text>
+                <Text as="p">{data.deliveriesLastHour} received in the last hour</Text>
+                {data.lastDelivery && (
+                  <Text as="p" tone="subdued">
+                    Last: {data.lastDelivery.topic} at {new Date(data.lastDelivery.at).toLocaleTimeString()}
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
         </Layout.Section>
         <Layout.Section>
           <Card>
@@ -58,7 +213,7 @@ export default function Dashboard() {
               <Text as="h2" variant="headingMd">
                 Latest activity
               </Text>
-              {activity.length === 0 ? (
+              {data.activity.length === 0 ? (
                 <Text as="p" tone="subdued">
                   No activity yet.
                 </Text>
@@ -66,7 +221,7 @@ export default function Dashboard() {
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text", "text"]}
                   headings={["When", "Flow", "Record", "Outcome", "Message"]}
-                  rows={activity.map((event) => [
+                  rows={data.activity.map((event) => [
                     new Date(event.createdAt).toLocaleString(),
                     event.flow,
                     event.label,
