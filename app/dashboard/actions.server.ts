@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { prisma } from "~/db.server";
+import { startOneOffTask } from "~/flows/full-sync.server";
 import { engineTransactions } from "~/sync/runner.server";
 import { markDirty } from "~/sync/sync-state.server";
-import { scheduleTask } from "~/sync/tasks.server";
 import { nudgeWorker } from "~/sync/worker.server";
 import { DASHBOARD_FLOWS } from "./overview.server";
 
@@ -31,7 +31,7 @@ export async function runDashboardAction(shop: string, form: FormData, now = new
   }
 
   const flow = DASHBOARD_FLOWS.find((candidate) => candidate.key === action.flow)!;
-  await transact((db) => scheduleTask(db, { shop, kind: flow.syncTask, runAt: now, intervalSeconds: null, state: null }));
+  await transact((db) => startOneOffTask(db, shop, flow.syncTask, now));
   nudgeWorker();
   return { ok: true, message: `${flow.title}: full sync started` };
 }

@@ -1,12 +1,11 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { seal } from "~/crypto.server";
 import { prisma as defaultPrisma } from "~/db.server";
 import { TaskKind } from "~/flows/task-kinds";
-import { scheduleTask } from "~/sync/tasks.server";
+import { startOneOffTask } from "~/flows/full-sync.server";
 import { parseSettingsForm, type FlowSwitches, type FormLike, type ParsedSettings } from "./form";
 import type { FieldErrors } from "./form-fields";
 import { readStoredSettings } from "./form.server";
-import { joorCredentialsSchema } from "./joor-credentials";
+import { sealJoorCredentials } from "./settings.server";
 
 export type SaveSettingsResult = { ok: true; startedTasks: TaskKind[] } | { ok: false; errors: FieldErrors };
 
@@ -28,20 +27,6 @@ export function firstSyncsToStart(before: FlowSwitches, after: FlowSwitches): Ta
     .map((flow) => FIRST_SYNC[flow]!);
 }
 
-/** A task still on its way keeps its progress; a finished one starts over from the beginning. */
-const FINISHED = ["done", "failed"];
-
-async function startFirstSync(tx: Prisma.TransactionClient, shop: string, kind: TaskKind, now: Date): Promise<void> {
-  const existing = await tx.scheduledTask.findUnique({ where: { shop_kind: { shop, kind } }, select: { status: true } });
-  await scheduleTask(tx, {
-    shop,
-    kind,
-    runAt: now,
-    intervalSeconds: null,
-    ...(existing && FINISHED.includes(existing.status) ? { state: null } : {}),
-  });
-}
-
 async function write(tx: Prisma.TransactionClient, shop: string, settings: ParsedSettings): Promise<void> {
   const { connection, flows, options } = settings;
   const data = {
@@ -54,8 +39,7 @@ async function write(tx: Prisma.TransactionClient, shop: string, settings: Parse
       ? {
           joorEnvironment: connection.environment,
           joorAccountId: connection.accountId,
-          // Sealed as saveJoorConnection does: the plaintext never reaches the database.
-          joorSecrets: seal(JSON.stringify(joorCredentialsSchema.parse(connection.credentials))),
+          joorSecrets: sealJoorCredentials(connection.credentials),
         }
       : {}),
   };
@@ -76,7 +60,7 @@ export async function saveSettingsForm(shop: string, form: FormLike, options: Sa
     if (!parsed.ok) return parsed;
     await write(tx, shop, parsed.settings);
     const startedTasks = firstSyncsToStart(stored.flows, parsed.settings.flows);
-    for (const kind of startedTasks) await startFirstSync(tx, shop, kind, now());
+    for (const kind of startedTasks) await startOneOffTask(tx, shop, kind, now());
     return { ok: true, startedTasks };
   });
 }

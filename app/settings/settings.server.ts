@@ -39,10 +39,14 @@ export async function getShopConfiguration(shop: string): Promise<ShopConfigurat
   return row ? toConfiguration(row) : null;
 }
 
-/** Stores the JOOR account and its credentials, sealed; the plaintext never reaches the database. */
+/** The credentials as stored: validated, then sealed, so the plaintext never reaches the database. */
+export function sealJoorCredentials(credentials: JoorCredentials): string {
+  return seal(JSON.stringify(joorCredentialsSchema.parse(credentials)));
+}
+
+/** Stores the JOOR account and its credentials, sealed. */
 export async function saveJoorConnection(shop: string, connection: JoorConnectionSettings): Promise<void> {
-  const credentials = joorCredentialsSchema.parse(connection.credentials);
-  const joorSecrets = seal(JSON.stringify(credentials));
+  const joorSecrets = sealJoorCredentials(connection.credentials);
   await prisma.shopSettings.upsert({
     where: { shop },
     create: { shop, joorEnvironment: connection.environment, joorAccountId: connection.accountId, joorSecrets },
