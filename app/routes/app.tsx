@@ -22,6 +22,10 @@ export default function App() {
         <Link to="/app" rel="home">
           Dashboard
         </Link>
+        <Link to="/app/customers">Customers</Link>
+        <Link to="/app/customers/matching">Match JOOR customers</Link>
+        <Link to="/app/activity">Activity</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </EmbeddedAppProvider>
