@@ -1,4 +1,5 @@
 import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
+import { registerInventorySync } from "~/inventory/sync.server";
 import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
 
 /**
@@ -7,7 +8,9 @@ import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
  * `registerCustomerSync(registry, services)`); add it to this list, and both the web process's in-process
  * worker and `npm run worker` run it.
  */
-const flowRegistrations: ReadonlyArray<(registry: HandlerRegistry, services: FlowServices) => void> = [];
+const flowRegistrations: ReadonlyArray<(registry: HandlerRegistry, services: FlowServices) => void> = [
+  registerInventorySync,
+];
 
 const registered = new WeakSet<HandlerRegistry>();
 
