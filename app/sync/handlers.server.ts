@@ -1,3 +1,4 @@
+import { registerCustomerSync } from "~/customers/sync.server";
 import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
 import { registerInventorySync } from "~/inventory/sync.server";
 import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
@@ -9,6 +10,7 @@ import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
  * worker and `npm run worker` run it.
  */
 const flowRegistrations: ReadonlyArray<(registry: HandlerRegistry, services: FlowServices) => void> = [
+  registerCustomerSync,
   registerInventorySync,
 ];
 
