@@ -10,7 +10,14 @@ const ctx = {
   random: () => 0.5,
   pendingRecheckMs: 3_600_000,
 };
-const row: ClaimedRecord = { gid: "gid://shopify/Product/1", status: "dirty", attempts: 0, lastError: null };
+const row: ClaimedRecord = {
+  gid: "gid://shopify/Product/1",
+  status: "dirty",
+  attempts: 0,
+  lastError: null,
+  contentHash: "h1",
+  joorId: "J1",
+};
 
 describe("planSyncOutcome", () => {
   it("settles a synced record, and keeps what it learned but stays dirty when a change came meanwhile", () => {
@@ -79,6 +86,11 @@ describe("planSyncOutcome", () => {
       activity: { status: "stopped", message: "Tag removed" },
     });
     expect(planSyncOutcome({ ...row, lastError: "Tag removed" }, stopped, ctx)).toMatchObject({ activity: null });
+    // Never in JOOR: going out of scope is not news.
+    expect(planSyncOutcome({ ...row, contentHash: null, joorId: null }, stopped, ctx)).toMatchObject({
+      settled: { status: "stopped", lastError: "Tag removed" },
+      activity: null,
+    });
     const error = httpError("JOOR", 500, "boom");
     const streak = { ...row, status: "retry", attempts: 1, lastError: error.message };
     expect(planSyncOutcome(streak, { gid: row.gid, status: "retry", error }, ctx)).toMatchObject({

@@ -25,6 +25,9 @@ export interface ClaimedRecord {
   status: string;
   attempts: number;
   lastError: string | null;
+  /** JOOR knew the record (a JOOR id or an accepted payload): going out of scope is news only then. */
+  contentHash: string | null;
+  joorId: string | null;
 }
 
 export type ActivityStatus = "failed" | "retry" | "stopped";
@@ -109,9 +112,11 @@ export function planSyncOutcome(row: ClaimedRecord, outcome: SyncOutcome | undef
         null,
       );
     case "stopped":
+      // A record that never reached JOOR (a retail customer without the tag) stops silently, or Activity
+      // would fill with every untagged customer and product the shop edits.
       return write(
         { ...settledClean, status: "stopped", lastError: outcome.reason },
-        activityFor(row, "stopped", outcome.reason),
+        row.joorId !== null || row.contentHash !== null ? activityFor(row, "stopped", outcome.reason) : null,
       );
     case "failed":
       return write(

@@ -77,6 +77,8 @@ describe("running a batch", () => {
 
   it("writes each record's own outcome and records failures and stops in Activity", async () => {
     await markManyDirty(prisma, { shop, kind, gids: [1, 2, 3, 4, 5, 6].map(gid), at: t0 });
+    // Record 5 is in JOOR, so its stop is news.
+    await prisma.syncState.updateMany({ where: { gid: gid(5) }, data: { joorId: "J5" } });
     const { runOnce } = setup(async () => [
       { gid: gid(1), status: "synced", joorId: "J1", details: { skuIds: ["s1"] } },
       { gid: gid(2), status: "pending", reason: "Waiting for JOOR validation", recheckAt: at(90_000), joorId: "J2" },
