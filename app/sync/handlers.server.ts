@@ -1,3 +1,4 @@
+import { registerCatalogSync } from "~/catalog/register.server";
 import { registerCustomerSync } from "~/customers/sync.server";
 import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
 import { registerInventorySync } from "~/inventory/sync.server";
@@ -11,6 +12,7 @@ import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
  */
 const flowRegistrations: ReadonlyArray<(registry: HandlerRegistry, services: FlowServices) => void> = [
   registerCustomerSync,
+  registerCatalogSync,
   registerInventorySync,
 ];
 

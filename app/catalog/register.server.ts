@@ -1,0 +1,23 @@
+import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
+import { TaskKind } from "~/flows/task-kinds";
+import type { JoorPriceType } from "~/joor/schemas";
+import { RecordKind } from "~/records";
+import type { HandlerRegistry } from "~/sync/registry";
+import { catalogBackfillHandler } from "./backfill.server";
+import { LINESHEET_KIND } from "./conventions";
+import { linesheetSyncHandler } from "./linesheet-sync.server";
+import { productSyncHandler } from "./product-sync.server";
+
+export const CATALOG_FLOW = "catalog";
+
+/** Registers the catalog flow: products → styles, linesheets → collections, and the catalog backfill. */
+export function registerCatalogSync(registry: HandlerRegistry, services: FlowServices = defaultFlowServices): void {
+  registry.registerSyncHandler(RecordKind.product, productSyncHandler(services), { flow: CATALOG_FLOW });
+  registry.registerSyncHandler(LINESHEET_KIND, linesheetSyncHandler(services), { flow: CATALOG_FLOW });
+  registry.registerTaskHandler(TaskKind.catalogBackfill, catalogBackfillHandler(services), { flow: CATALOG_FLOW });
+}
+
+/** JOOR's price types for the settings page (one GET, 1 credit). */
+export async function joorPriceTypes(shop: string, services: Pick<FlowServices, "joor"> = defaultFlowServices): Promise<JoorPriceType[]> {
+  return (await services.joor(shop)).listPriceTypes();
+}
