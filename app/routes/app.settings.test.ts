@@ -128,8 +128,9 @@ describe("/app/settings action", () => {
     expect(await (await postForm({ customersEnabled: true })).json()).toMatchObject({ startedTasks: [TaskKind.customersBackfill] });
     expect(await prisma.scheduledTask.count({ where: { shop: SHOP, kind: TaskKind.customersBackfill } })).toBe(1);
 
-    // Saving again with customers already on starts nothing new.
-    expect(await (await postForm({ salesRepCode: "REP-1" })).json()).toMatchObject({ startedTasks: [] });
+    // Saving an option the customer mapping does not read starts nothing new; one it reads re-syncs.
+    expect(await (await postForm({ ordersPollMinutes: "10" })).json()).toMatchObject({ startedTasks: [] });
+    expect(await (await postForm({ salesRepCode: "REP-1" })).json()).toMatchObject({ startedTasks: [TaskKind.customersBackfill] });
   });
 
   it("leaves another shop's settings untouched", async () => {

@@ -5,7 +5,8 @@ import { scheduleTask } from "~/sync/tasks.server";
 import { formValuesFrom } from "./form";
 import { toFormEntries, type SettingsFormValues } from "./form-fields";
 import { readStoredSettings } from "./form.server";
-import { firstSyncsToStart, saveSettingsForm } from "./save.server";
+import { flowOptionsSchema } from "./options";
+import { fullSyncsToStart, saveSettingsForm, stockToResend } from "./save.server";
 import { saveJoorConnection } from "./settings.server";
 
 const SHOP = "save-brand.myshopify.com";
@@ -29,7 +30,7 @@ async function save(changes: Partial<SettingsFormValues>) {
 
 const off = { customers: false, catalog: false, inventory: false, orders: false };
 
-describe("firstSyncsToStart", () => {
+describe("fullSyncsToStart", () => {
   it.each([
     ["customers on", off, { ...off, customers: true }, [TaskKind.customersBackfill]],
     ["catalog on", off, { ...off, catalog: true }, [TaskKind.catalogBackfill]],
@@ -38,7 +39,20 @@ describe("firstSyncsToStart", () => {
     ["switched off", { ...off, catalog: true }, off, []],
     ["inventory and orders have no first sync of their own", { ...off, catalog: true }, { catalog: true, customers: false, inventory: true, orders: true }, []],
   ])("%s", (_name, before, after, expected) => {
-    expect(firstSyncsToStart(before, after)).toEqual(expected);
+    const options = flowOptionsSchema.parse({});
+    expect(fullSyncsToStart({ flows: before, options }, { flows: after, options })).toEqual(expected);
+  });
+
+  it("re-syncs a flow that stays on when an option its mapping reads changes", () => {
+    const flows = { ...off, customers: true, catalog: true, inventory: true };
+    const options = flowOptionsSchema.parse({});
+    const setup = (changes: object) => ({ flows, options: { ...options, ...changes } });
+    expect(fullSyncsToStart(setup({}), setup({ priceTypeId: "PT2" }))).toEqual([TaskKind.catalogBackfill]);
+    expect(fullSyncsToStart(setup({}), setup({ customerTags: ["B2B"] }))).toEqual([TaskKind.customersBackfill]);
+    expect(fullSyncsToStart(setup({}), setup({ ordersPollMinutes: 10 }))).toEqual([]);
+    expect(stockToResend(setup({}), setup({ inventoryLocationIds: ["gid://shopify/Location/1"] }))).toBe(true);
+    expect(stockToResend(setup({}), setup({ priceTypeId: "PT2" }))).toBe(false);
+    expect(stockToResend({ flows: { ...flows, inventory: false }, options }, setup({}))).toBe(true);
   });
 });
 

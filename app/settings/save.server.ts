@@ -2,8 +2,11 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { prisma as defaultPrisma } from "~/db.server";
 import { TaskKind } from "~/flows/task-kinds";
 import { startOneOffTask } from "~/flows/full-sync.server";
+import { RecordKind } from "~/records";
+import { markManyDirty } from "~/sync/sync-state.server";
 import { parseSettingsForm, type FlowSwitches, type FormLike, type ParsedSettings } from "./form";
 import type { FieldErrors } from "./form-fields";
+import type { FlowOptions } from "./options";
 import { readStoredSettings } from "./form.server";
 import { sealJoorCredentials } from "./settings.server";
 
@@ -14,17 +17,55 @@ export interface SaveSettingsOptions {
   now?: () => Date;
 }
 
-/** The first sync each flow starts when it is switched on (inventory and orders have none of their own). */
-const FIRST_SYNC: Partial<Record<keyof FlowSwitches, TaskKind>> = {
+/** The full sync each flow runs when it is switched on or its mapping changes. */
+const FULL_SYNC: Partial<Record<keyof FlowSwitches, TaskKind>> = {
   customers: TaskKind.customersBackfill,
   catalog: TaskKind.catalogBackfill,
 };
 
-/** The tasks to start for flows that were off and are now on. */
-export function firstSyncsToStart(before: FlowSwitches, after: FlowSwitches): TaskKind[] {
-  return (Object.keys(FIRST_SYNC) as (keyof FlowSwitches)[])
-    .filter((flow) => after[flow] && !before[flow])
-    .map((flow) => FIRST_SYNC[flow]!);
+/** Options a flow maps records with: changing one means every record must be looked at again. */
+const MAPPING_OPTIONS: Record<"customers" | "catalog" | "inventory", (keyof FlowOptions)[]> = {
+  customers: ["customerTags", "customerGroupName", "customerGroupCode", "salesRepCode"],
+  catalog: [
+    "productTag",
+    "collectionTagPrefix",
+    "madeToOrderLinesheets",
+    "colorOptionNames",
+    "sizeOptionNames",
+    "missingBarcode",
+    "priceTypeId",
+    "wholesaleMetafield",
+    "wholesalePercentOfRetail",
+    "syncDescription",
+    "syncPrices",
+    "syncImages",
+  ],
+  inventory: ["inventoryLocationIds", "joorWarehouse"],
+};
+
+interface FlowSetup {
+  flows: FlowSwitches;
+  options: FlowOptions;
+}
+
+function mappingChanged(flow: keyof typeof MAPPING_OPTIONS, before: FlowOptions, after: FlowOptions): boolean {
+  return MAPPING_OPTIONS[flow].some((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}
+
+function needsResync(flow: keyof typeof MAPPING_OPTIONS, before: FlowSetup, after: FlowSetup): boolean {
+  return after.flows[flow] && (!before.flows[flow] || mappingChanged(flow, before.options, after.options));
+}
+
+/** The full syncs to start: for flows switched on, and for flows whose mapping options changed. */
+export function fullSyncsToStart(before: FlowSetup, after: FlowSetup): TaskKind[] {
+  return (Object.keys(FULL_SYNC) as (keyof typeof FULL_SYNC & keyof typeof MAPPING_OPTIONS)[])
+    .filter((flow) => needsResync(flow, before, after))
+    .map((flow) => FULL_SYNC[flow]!);
+}
+
+/** Stock is sent again when inventory is switched on or its locations or warehouse change. */
+export function stockToResend(before: FlowSetup, after: FlowSetup): boolean {
+  return needsResync("inventory", before, after);
 }
 
 async function write(tx: Prisma.TransactionClient, shop: string, settings: ParsedSettings): Promise<void> {
@@ -48,7 +89,7 @@ async function write(tx: Prisma.TransactionClient, shop: string, settings: Parse
 
 /**
  * Validates a settings post and saves it in one transaction: options, flow switches and the sealed JOOR
- * credentials together, plus the first sync of every flow switched on. Nothing is written when any field is
+ * credentials together, plus a full sync of every flow switched on or remapped. Nothing is written when any field is
  * invalid.
  */
 export async function saveSettingsForm(shop: string, form: FormLike, options: SaveSettingsOptions = {}): Promise<SaveSettingsResult> {
@@ -59,8 +100,12 @@ export async function saveSettingsForm(shop: string, form: FormLike, options: Sa
     const parsed = parseSettingsForm(form, stored.credentials);
     if (!parsed.ok) return parsed;
     await write(tx, shop, parsed.settings);
-    const startedTasks = firstSyncsToStart(stored.flows, parsed.settings.flows);
+    const startedTasks = fullSyncsToStart(stored, parsed.settings);
     for (const kind of startedTasks) await startOneOffTask(tx, shop, kind, now());
+    if (stockToResend(stored, parsed.settings)) {
+      const items = await tx.syncState.findMany({ where: { shop, kind: RecordKind.inventoryItem }, select: { gid: true } });
+      await markManyDirty(tx, { shop, kind: RecordKind.inventoryItem, gids: items.map((item) => item.gid), at: now() });
+    }
     return { ok: true, startedTasks };
   });
 }
