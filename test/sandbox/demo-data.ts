@@ -29,7 +29,12 @@ const STYLES = [
   { title: "Gift Card", colors: [], sizes: [], price: "50.00", tags: [] },
 ];
 
-export function seedDemo(shopify: ShopifyFake, joor: JoorFake, accessToken: string): void {
+/** What the demo brand's settings need from the seeded JOOR account. */
+export interface DemoSeed {
+  priceTypeId: string;
+}
+
+export function seedDemo(shopify: ShopifyFake, joor: JoorFake, accessToken: string): DemoSeed {
   const shop = shopify.addShop(DEMO_SHOP, { accessToken, name: "Demo Brand", currencyCode: "USD" });
   const [nyc, la] = [shop.addLocation("Warehouse NYC"), shop.addLocation("Showroom LA")];
 
@@ -73,6 +78,8 @@ export function seedDemo(shopify: ShopifyFake, joor: JoorFake, accessToken: stri
   });
 
   joor.addAccount({ accountId: DEMO_JOOR.accountId, v2Token: DEMO_JOOR.credentials.v2Token, v4: DEMO_JOOR.credentials.v4 });
+  const priceTypeId = joor.addPriceType(DEMO_JOOR.accountId, { label: "USD Wholesale", currency: "USD" });
+  joor.addPriceType(DEMO_JOOR.accountId, { label: "EUR Wholesale", currency: "EUR" });
   joor.addConnection(DEMO_JOOR.accountId, {
     customer_code: "RET-0001",
     customer_name: "Maison Dubois",
@@ -100,4 +107,5 @@ export function seedDemo(shopify: ShopifyFake, joor: JoorFake, accessToken: stri
       lines: lineUpcs.map((upc) => ({ item_upc: upc, item_quantity: 6, item_price: 44.5 })),
     });
   });
+  return { priceTypeId };
 }

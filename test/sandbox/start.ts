@@ -48,17 +48,24 @@ async function main(): Promise<void> {
   await prepareDatabase();
 
   const accessToken = `shpat_${randomBytes(12).toString("hex")}`;
-  seedDemo(shopify, joor, accessToken);
+  const demo = seedDemo(shopify, joor, accessToken);
   shopify.attachWebhooks(createWebhookSender({ secret: apiSecret, target: { baseUrl: appUrl } }));
   await sessionStorage.storeSession(
     new Session({ id: `offline_${DEMO_SHOP}`, shop: DEMO_SHOP, state: "", isOnline: false, scope: SCOPES.join(","), accessToken }),
   );
   await markInstalled(DEMO_SHOP, SCOPES.join(","));
   await saveJoorConnection(DEMO_SHOP, DEMO_JOOR);
+  const { flowOptionsSchema } = await import("~/settings/options");
+  const { startOneOffTask } = await import("~/flows/full-sync.server");
+  const { TaskKind } = await import("~/flows/task-kinds");
+  const options = flowOptionsSchema.parse({ priceTypeId: demo.priceTypeId, wholesalePercentOfRetail: 50, madeToOrderLinesheets: ["Spring27"] });
   await prisma.shopSettings.update({
     where: { shop: DEMO_SHOP },
-    data: { customersEnabled: true, catalogEnabled: true, inventoryEnabled: true, ordersEnabled: true },
+    data: { customersEnabled: true, catalogEnabled: true, inventoryEnabled: true, ordersEnabled: true, options: JSON.stringify(options) },
   });
+  // The demo brand switched its flows on just now: their first full syncs start, as from the settings page.
+  await startOneOffTask(prisma, DEMO_SHOP, TaskKind.customersBackfill);
+  await startOneOffTask(prisma, DEMO_SHOP, TaskKind.catalogBackfill);
 
   const embedded = { shop: DEMO_SHOP, apiKey, apiSecret };
   const sandboxRoutes = express.Router();
