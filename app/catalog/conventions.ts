@@ -1,4 +1,4 @@
-import { contentHash } from "./hash";
+import { contentHash } from "~/flows/content-hash";
 
 /**
  * How the catalog names things in JOOR. Where JOOR documents nothing, the choice is marked [assumed] (like

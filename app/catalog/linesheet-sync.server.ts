@@ -3,12 +3,12 @@ import { prisma } from "~/db.server";
 import type { FlowServices } from "~/flows/services.server";
 import { isDuplicated, type V4RecordResult } from "~/joor/client.server";
 import type { JoorCollectionItemInput } from "~/joor/types";
-import { RecordKind } from "~/records";
+import { legacyId, RecordKind } from "~/records";
 import { SyncError } from "~/sync/errors";
 import type { SyncHandler, SyncOutcome, SyncStateView } from "~/sync/registry";
 import { linesheetExternalId, linesheetKeyOf } from "./conventions";
 import { readLinesheetDetails, type LinesheetDetails } from "./details";
-import { contentHash } from "./hash";
+import { contentHash } from "~/flows/content-hash";
 
 /**
  * The linesheet handler. JOOR replaces a collection's whole item list on update, and one list spans many
@@ -18,6 +18,10 @@ import { contentHash } from "./hash";
 
 /** How long a linesheet waits for a product batch that is still writing its details. */
 export const LINESHEET_WAIT_MS = 5_000;
+
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 interface Member {
   gid: string;
@@ -34,14 +38,15 @@ async function readMembers(shop: string, keys: string[], now: Date): Promise<Mem
   return prisma.$transaction(async (tx) => {
     const busy = await tx.syncState.count({ where: { shop, kind: RecordKind.product, leaseExpiresAt: { gt: now } } });
     if (busy > 0) return null;
-    return tx.$queryRaw<Member[]>`
+    const members = await tx.$queryRaw<Member[]>`
       SELECT s."gid" AS "gid", s."joorId" AS "joorId",
              json_extract(j.value, '$.key') AS "key", json_extract(j.value, '$.name') AS "name"
       FROM "SyncState" AS s,
            json_each(CASE WHEN json_valid(s."details") THEN s."details" ELSE '{}' END, '$.linesheets') AS j
       WHERE s."shop" = ${shop} AND s."kind" = ${RecordKind.product} AND s."joorId" IS NOT NULL
-        AND json_extract(j.value, '$.key') IN (${Prisma.join(keys)})
-      ORDER BY s."createdAt", s."gid"`;
+        AND json_extract(j.value, '$.key') IN (${Prisma.join(keys)})`;
+    // Styles sit on a linesheet in the order they were created in Shopify, whatever order webhooks came in.
+    return members.sort((a, b) => compareIds(legacyId(a.gid), legacyId(b.gid)));
   });
 }
 

@@ -10,7 +10,7 @@ import {
   valueKey,
   type LinesheetRef,
 } from "./conventions";
-import { contentHash } from "./hash";
+import { contentHash } from "~/flows/content-hash";
 import { isMadeToOrder, linesheetNames, variantUpc } from "./identity";
 import { formatCents, toCents, wholesaleCents } from "./prices";
 import type { CatalogMedia, CatalogProduct, CatalogVariant } from "./shopify-product";

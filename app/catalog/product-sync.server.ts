@@ -4,7 +4,7 @@ import { SyncError } from "~/sync/errors";
 import type { SyncHandler, SyncOutcome, SyncStateView } from "~/sync/registry";
 import { linesheetGid, LINESHEET_KIND, type LinesheetRef } from "./conventions";
 import { readStyleDetails, type StoredCell, type StyleDetails } from "./details";
-import { contentHash } from "./hash";
+import { contentHash } from "~/flows/content-hash";
 import { hasTag } from "./identity";
 import { mapStyle, type StyleMemory, type StylePlan } from "./mapping";
 import { addFollowUp, followUps, markFollowUps, type FollowUps } from "./marks.server";

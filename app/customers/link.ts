@@ -2,7 +2,7 @@
  * The JOOR link stored on the Shopify customer as an app-owned metafield, so the customer page's admin block
  * (and the merchant) can see the link without asking the app.
  */
-import { contentHash } from "./content-hash";
+import { contentHash } from "~/flows/content-hash";
 
 export const LINK_METAFIELD_NAMESPACE = "$app:joor";
 export const LINK_METAFIELD_KEY = "link";

@@ -15,7 +15,7 @@ import { checkUserErrors, type AdminClient, type UserError } from "~/shopify/adm
 import { errorMessage, isTerminal, SyncError } from "~/sync/errors";
 import type { HandlerRegistry, SyncHandlerContext, SyncOutcome, SyncStateView } from "~/sync/registry";
 import { runCustomersBackfill } from "./backfill.server";
-import { contentHash } from "./content-hash";
+import { contentHash } from "~/flows/content-hash";
 import {
   applyCheck,
   applyJob,

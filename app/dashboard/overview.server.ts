@@ -12,7 +12,7 @@ export const DASHBOARD_FLOWS = [
     key: "customers",
     title: "Customers",
     kinds: [RecordKind.customer],
-    tasks: [TaskKind.customersBackfill, TaskKind.connectionsDownload],
+    tasks: [TaskKind.customersBackfill, TaskKind.connectionsDownload, TaskKind.customersMatchingApply],
     syncTask: TaskKind.customersBackfill,
   },
   {
@@ -41,6 +41,7 @@ const STATUS_GROUPS: Record<string, "synced" | "pending" | "failed" | "stopped">
 const TASK_TITLES: Record<string, string> = {
   [TaskKind.customersBackfill]: "Syncing all tagged customers",
   [TaskKind.connectionsDownload]: "Downloading JOOR connections",
+  [TaskKind.customersMatchingApply]: "Linking matched JOOR customers",
   [TaskKind.catalogBackfill]: "Syncing all tagged products",
 };
 

@@ -4,6 +4,8 @@ export const TaskKind = {
   customersBackfill: "customers-backfill",
   /** Downloads JOOR's connections, page by page, into the matching cache. */
   connectionsDownload: "customers-connections-download",
+  /** Applies the merchant's matching decisions (confirm many, create customers) with progress. */
+  customersMatchingApply: "customers-matching-apply",
   /** Streams every tagged product (and so its stock) from a Shopify bulk operation into the catalog sync. */
   catalogBackfill: "catalog-backfill",
 } as const;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { contentHash } from "~/flows/content-hash";
 import type { StyleSkus } from "~/catalog/identity";
 import type { JoorInventoryItem } from "~/joor/types";
 import type { FlowOptions } from "~/settings/options";
@@ -91,8 +91,7 @@ export function joorInventoryItem(payload: StockPayload): JoorInventoryItem {
 }
 
 export function stockHash(payload: StockPayload): string {
-  const canonical = JSON.stringify([payload.upc, payload.quantity, payload.madeToOrder, payload.warehouse]);
-  return createHash("sha256").update(canonical).digest("hex");
+  return contentHash([payload.upc, payload.quantity, payload.madeToOrder, payload.warehouse]);
 }
 
 /** What JOOR should hold for an item, and the hash to compare with what it last accepted. */

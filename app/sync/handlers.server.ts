@@ -1,4 +1,5 @@
 import { registerCatalogSync } from "~/catalog/register.server";
+import { registerCustomerMatching } from "~/customers/connections-download.server";
 import { registerCustomerSync } from "~/customers/sync.server";
 import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
 import { registerInventorySync } from "~/inventory/sync.server";
@@ -12,6 +13,7 @@ import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
  */
 const flowRegistrations: ReadonlyArray<(registry: HandlerRegistry, services: FlowServices) => void> = [
   registerCustomerSync,
+  registerCustomerMatching,
   registerCatalogSync,
   registerInventorySync,
 ];

@@ -1,32 +1,19 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BULK_BUSY_RETRY_MS, BACKFILL_CHUNK, startCustomersBackfill } from "~/customers/backfill.server";
 import { registerCustomerSync } from "~/customers/sync.server";
 import { prisma } from "~/db.server";
 import { TaskKind } from "~/flows/task-kinds";
 import { legacyId } from "~/records";
-import { adminClientFor } from "~/shopify/admin-for-shop.server";
 import { startBulkQuery } from "~/shopify/bulk.server";
 import type { TaskContext, TaskResult } from "~/sync/registry";
 import type { CustomerInput, CustomerRecord } from "../fakes/shopify";
 import { emitCustomerUpdatesOnMetafieldWrites } from "../fakes/shopify/customer-metafield-webhooks";
 import { flowSuite, JOOR_ACCOUNT, SHOP, type FlowHarness } from "./harness";
 
-/** The fake Shopify's throttle bucket runs on the harness clock, so throttling costs no real time. */
-let shopifyNow: () => number = Date.now;
-afterEach(() => {
-  shopifyNow = Date.now;
-});
-
 const harness = flowSuite({
   // Shopify runs one bulk query per shop at a time.
-  shopify: { now: () => shopifyNow(), bulk: { maxConcurrent: 1 } },
-  register(registry, services) {
-    shopifyNow = () => services.now().getTime();
-    registerCustomerSync(registry, {
-      ...services,
-      admin: (shop) => adminClientFor(shop, { sleep: (ms) => harness().clock.sleep(ms) }),
-    });
-  },
+  shopify: { bulk: { maxConcurrent: 1 } },
+  register: registerCustomerSync,
 });
 
 const SETTLE = { horizonMs: 10 * 60_000 };

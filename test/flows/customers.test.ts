@@ -1,31 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { REASONS, VALIDATION_RECHECK_MS } from "~/customers/decide";
 import { LINK_METAFIELD_KEY, LINK_METAFIELD_NAMESPACE } from "~/customers/link";
 import { registerCustomerSync } from "~/customers/sync.server";
 import { prisma } from "~/db.server";
 import type { FlowOptions } from "~/settings/options";
-import { adminClientFor } from "~/shopify/admin-for-shop.server";
 import type { CustomerInput, CustomerRecord } from "../fakes/shopify";
 import { emitCustomerUpdatesOnMetafieldWrites } from "../fakes/shopify/customer-metafield-webhooks";
 import type { MetafieldSetInput } from "../fakes/shopify/shop";
 import { flowSuite, JOOR_ACCOUNT, SHOP, type FlowHarness } from "./harness";
 
-/** The fake Shopify's throttle bucket runs on the harness clock, so throttling costs no real time. */
-let shopifyNow: () => number = Date.now;
-afterEach(() => {
-  shopifyNow = Date.now;
-});
-
-const harness = flowSuite({
-  shopify: { now: () => shopifyNow() },
-  register(registry, services) {
-    shopifyNow = () => services.now().getTime();
-    registerCustomerSync(registry, {
-      ...services,
-      admin: (shop) => adminClientFor(shop, { sleep: (ms) => harness().clock.sleep(ms) }),
-    });
-  },
-});
+const harness = flowSuite({ register: registerCustomerSync });
 
 /** Far enough to see bulk jobs through and retries out, short of the hourly validation recheck. */
 const SETTLE = { horizonMs: 10 * 60_000 };

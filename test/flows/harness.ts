@@ -122,7 +122,9 @@ export function flowSuite(options: FlowSuiteOptions): () => FlowHarness {
     const clock = harnessClock();
     const joor = createJoorFake({ now: clock.now, ...options.joor });
     joor.addAccount(TEST_JOOR_ACCOUNT);
-    const shopify = createShopifyFake(options.shopify);
+    // The fake's throttle bucket runs on the harness clock, and the Admin client waits out a throttle by moving
+    // that clock: a real-sized bucket without real waits.
+    const shopify = createShopifyFake({ now: clock.now, ...options.shopify });
     const accessToken = `shpat_${randomBytes(12).toString("hex")}`;
     const shop = shopify.addShop(SHOP, { accessToken });
     server.resetHandlers(...shopify.mswHandlers(), ...joorMswHandlers(joor));
@@ -154,7 +156,7 @@ export function flowSuite(options: FlowSuiteOptions): () => FlowHarness {
 
     const services: FlowServices = {
       joor: (domain) => joorClientFor(domain, { now: clock.now, sleep: clock.sleep, random: () => 0.5, timeoutMs: 2_000 }),
-      admin: (domain) => adminClientFor(domain),
+      admin: (domain) => adminClientFor(domain, { sleep: clock.sleep }),
       configuration: requireShopConfiguration,
       now: clock.date,
     };

@@ -1,33 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { ITEM_DELETED_REASON, INVENTORY_OFF_REASON, NOT_SYNCED_REASON } from "~/inventory/stock";
 import { registerInventorySync } from "~/inventory/sync.server";
-import { adminClientFor } from "~/shopify/admin-for-shop.server";
 import { markManyDirty } from "~/sync/sync-state.server";
 import type { ProductRecord, VariantInput } from "../fakes/shopify";
 import { seededRandom } from "../fakes/shopify";
 import { flowSuite, JOOR_ACCOUNT, SHOP, type FlowHarness } from "./harness";
 
-/**
- * The fake Shopify's throttle bucket runs on the harness clock, and the Admin client waits out a throttle by
- * moving that clock: a real-sized bucket, without real waits. Reset between tests, because the next test's
- * bucket starts before its clock exists.
- */
-let shopifyNow: () => number = Date.now;
-afterEach(() => {
-  shopifyNow = Date.now;
-});
-
-const harness = flowSuite({
-  shopify: { now: () => shopifyNow() },
-  register(registry, services) {
-    shopifyNow = () => services.now().getTime();
-    registerInventorySync(registry, {
-      ...services,
-      admin: (shop) => adminClientFor(shop, { sleep: (ms) => harness().clock.sleep(ms) }),
-    });
-  },
-});
+const harness = flowSuite({ register: registerInventorySync });
 
 const locationGid = (id: string) => `gid://shopify/Location/${id}`;
 const itemGid = (id: string) => `gid://shopify/InventoryItem/${id}`;

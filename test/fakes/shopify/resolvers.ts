@@ -569,6 +569,9 @@ const CUSTOMER_SEARCH: SearchSpec<CustomerRecord> = {
     last_name: { kind: "text", get: (c) => c.lastName },
     state: { kind: "enum", get: (c) => c.state },
     country: { kind: "text", get: (c) => c.addresses.map((a) => countryName(a.countryCode)) },
+    // Shopify's customer search terms `company` and `city` (re-enabled for every API version in 2024).
+    company: { kind: "text", get: (c) => c.addresses.map((a) => a.company) },
+    city: { kind: "text", get: (c) => c.addresses.map((a) => a.city) },
     updated_at: dateField((c) => c.updatedAt),
     created_at: dateField((c) => c.createdAt),
   },

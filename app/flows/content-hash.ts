@@ -12,7 +12,10 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** A short, stable fingerprint of JSON-like content (a connection payload, a metafield value). */
+/**
+ * A short, stable fingerprint of what JOOR (or Shopify) would receive: equal fingerprints mean nothing to
+ * send. Every flow compares payloads this way.
+ */
 export function contentHash(value: unknown): string {
   return createHash("sha256").update(stableJson(value)).digest("hex").slice(0, 32);
 }
