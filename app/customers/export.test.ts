@@ -26,7 +26,11 @@ function listRow(fields: Partial<CustomerListRow>): CustomerListRow {
 describe("neutralizeFormula", () => {
   it.each([
     ["=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"],
-    ["+1 555 0100", "'+1 555 0100"],
+    // A phone number or signed number runs nothing and must reach JOOR as typed.
+    ["+1 555 0100", "+1 555 0100"],
+    ["+33 (1) 42.68.53-00", "+33 (1) 42.68.53-00"],
+    ["-12.5", "-12.5"],
+    ["+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"],
     ["-2+3", "'-2+3"],
     ["@SUM(A1)", "'@SUM(A1)"],
     ["\tcmd", "'\tcmd"],
@@ -102,7 +106,7 @@ describe("customerSyncFile", () => {
     const bare: JoorConnectionInput = { customer_code: "7002", customer_name: "=1+1", customer_contact_email: "-x@example.com" };
     expect(customerSyncFile([boutique, bare])).toBe(
       `${header}\n` +
-        "7001|Boutique Zoë||Zoë Ñúñez|zoe@example.com||Wholesale|WS|R1|billing|7001|\"1 Rue A|B\"||Paris||75001|FR|'+33 1 23\n" +
+        "7001|Boutique Zoë||Zoë Ñúñez|zoe@example.com||Wholesale|WS|R1|billing|7001|\"1 Rue A|B\"||Paris||75001|FR|+33 1 23\n" +
         "7001|Boutique Zoë||Zoë Ñúñez|zoe@example.com||Wholesale|WS|R1|shipping|11|東京都港区 1-2||東京|||JP|\n" +
         '7001|Boutique Zoë||Zoë Ñúñez|zoe@example.com||Wholesale|WS|R1|shipping|12|Dock 4|"Gate ""B"""|Osaka|||JP|\n' +
         "7002|'=1+1|||'-x@example.com|||||||||||||\n",

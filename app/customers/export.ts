@@ -10,9 +10,11 @@ import type { CustomerListRow } from "./lists.server";
 
 /** Cells starting like this run as formulas in Excel, Sheets and LibreOffice (OWASP "CSV injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** A signed number or phone number ("+33 1 42 68 53 00", "-12.5") cannot run anything: it stays as it is. */
+const PLAIN_NUMBER = /^[+-][\d\s().-]*$/;
 
 export function neutralizeFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
 function cells(values: ReadonlyArray<string | null | undefined>): string[] {
