@@ -67,6 +67,12 @@ const STARTED: Record<string, string> = {
   [TaskKind.catalogBackfill]: "The first catalog sync has started.",
 };
 
+const ORDER_INVENTORY: Record<FlowOptions["orderInventory"], string> = {
+  claimIfAvailable: "Claim stock only when it is available",
+  alwaysClaim: "Always claim stock, even below zero",
+  leaveStock: "Leave stock alone",
+};
+
 const BARCODE_RULES: Record<FlowOptions["missingBarcode"], string> = {
   sku: "Send the SKU as the UPC",
   variantId: "Send the variant's numeric id as the UPC",
@@ -286,9 +292,23 @@ export default function Settings() {
           </Card>
         </Layout.AnnotatedSection>
 
-        <Layout.AnnotatedSection title="Orders" description="How often approved JOOR orders are looked for.">
+        <Layout.AnnotatedSection title="Orders" description="How approved JOOR orders become Shopify orders.">
           <Card>
-            <TextField label="Check every (minutes)" type="number" min={1} max={60} {...text("ordersPollMinutes")} />
+            <BlockStack gap="300">
+              <TextField label="Check every (minutes)" type="number" min={1} max={60} {...text("ordersPollMinutes")} />
+              <TextField label="Order tags" helpText='Comma-separated, added besides "JOOR".' {...text("orderTags")} />
+              <Select
+                label="Stock"
+                helpText="Made-to-order lines never claim stock."
+                options={Object.entries(ORDER_INVENTORY).map(([value, label]) => ({ value, label }))}
+                {...choice("orderInventory")}
+              />
+              <Checkbox label="Create a Shopify customer for a retailer that has none" {...toggle("createOrderCustomers")} />
+              <Checkbox
+                label="Write the new customer's Shopify id back to JOOR as its Customer Code"
+                {...toggle("writeBackCustomerCode")}
+              />
+            </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
       </Layout>

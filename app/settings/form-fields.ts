@@ -3,11 +3,18 @@
  * page's bundle stays small.
  */
 export const FLOW_FIELDS = ["customersEnabled", "catalogEnabled", "inventoryEnabled", "ordersEnabled"] as const;
-const OPTION_SWITCHES = ["removeConnectionOnUntag", "syncDescription", "syncPrices", "syncImages"] as const;
+const OPTION_SWITCHES = [
+  "removeConnectionOnUntag",
+  "syncDescription",
+  "syncPrices",
+  "syncImages",
+  "createOrderCustomers",
+  "writeBackCustomerCode",
+] as const;
 /** Write-only: never sent to the browser; left empty, the stored value is kept. */
 const SECRET_FIELDS = ["v2Token", "v4ClientSecret", "v4Password"] as const;
 /** Entered as comma-separated text, stored as lists. */
-const LIST_FIELDS = ["customerTags", "madeToOrderLinesheets", "colorOptionNames", "sizeOptionNames"] as const;
+const LIST_FIELDS = ["customerTags", "madeToOrderLinesheets", "colorOptionNames", "sizeOptionNames", "orderTags"] as const;
 const PLAIN_TEXT_FIELDS = [
   "joorEnvironment",
   "joorAccountId",
@@ -24,6 +31,7 @@ const PLAIN_TEXT_FIELDS = [
   "wholesalePercentOfRetail",
   "joorWarehouse",
   "ordersPollMinutes",
+  "orderInventory",
 ] as const;
 export const TEXT_FIELDS = [...PLAIN_TEXT_FIELDS, ...SECRET_FIELDS, ...LIST_FIELDS] as const;
 export const BOOLEAN_FIELDS = [...FLOW_FIELDS, ...OPTION_SWITCHES] as const;

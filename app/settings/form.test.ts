@@ -52,6 +52,10 @@ function goodValues(): SettingsFormValues {
     inventoryLocationIds: [LOCATION],
     joorWarehouse: "Main",
     ordersPollMinutes: "10",
+    orderTags: "Wholesale, FW26",
+    orderInventory: "leaveStock",
+    createOrderCustomers: false,
+    writeBackCustomerCode: true,
   };
 }
 
@@ -92,6 +96,10 @@ describe("the settings form", () => {
           inventoryLocationIds: [LOCATION],
           joorWarehouse: "Main",
           ordersPollMinutes: 10,
+          orderTags: ["Wholesale", "FW26"],
+          orderInventory: "leaveStock",
+          createOrderCustomers: false,
+          writeBackCustomerCode: true,
         },
       },
     });

@@ -101,6 +101,10 @@ export function formValuesFrom(stored: StoredSettings): SettingsFormValues {
     inventoryLocationIds: [...options.inventoryLocationIds],
     joorWarehouse: options.joorWarehouse,
     ordersPollMinutes: String(options.ordersPollMinutes),
+    orderTags: joinList(options.orderTags),
+    orderInventory: options.orderInventory,
+    createOrderCustomers: options.createOrderCustomers,
+    writeBackCustomerCode: options.writeBackCustomerCode,
   };
 }
 
@@ -232,6 +236,10 @@ function readOptions(values: SettingsFormValues, errors: FieldErrors): FlowOptio
     joorWarehouse: values.joorWarehouse,
     // Left out when unreadable: the error is already on the field.
     ordersPollMinutes: pollMinutes ?? undefined,
+    orderTags: splitList(values.orderTags),
+    orderInventory: values.orderInventory,
+    createOrderCustomers: values.createOrderCustomers,
+    writeBackCustomerCode: values.writeBackCustomerCode,
   };
   const parsed = flowOptionsSchema.safeParse(candidate, { error: friendlyMessage });
   if (!parsed.success) {

@@ -10,6 +10,7 @@ const optionName = z.string().trim().min(1, "Enter an option name").max(255);
 const optionalText = (max: number) => z.string().trim().max(max, `At most ${max} characters`).default("");
 
 export const MISSING_BARCODE_RULES = ["sku", "variantId", "skip"] as const;
+export const ORDER_INVENTORY_RULES = ["claimIfAvailable", "alwaysClaim", "leaveStock"] as const;
 
 export const flowOptionsSchema = z.object({
   // Customers
@@ -53,6 +54,14 @@ export const flowOptionsSchema = z.object({
 
   // Orders
   ordersPollMinutes: z.number().int().min(1, "At least every minute").max(60, "At most every 60 minutes").default(5),
+  /** Tags added to every imported order besides "JOOR". */
+  orderTags: z.array(tag).max(10, "At most 10 tags").default([]),
+  /** Stock an imported order claims: only if available, always, or none (made-to-order lines never claim). */
+  orderInventory: z.enum(ORDER_INVENTORY_RULES).default("claimIfAvailable"),
+  /** A JOOR retailer with no matching Shopify customer is created as one (else the order imports without a customer). */
+  createOrderCustomers: z.boolean().default(true),
+  /** Write a created customer's Shopify id back to JOOR as the connection's Customer Code. */
+  writeBackCustomerCode: z.boolean().default(false),
 });
 
 export type FlowOptions = z.infer<typeof flowOptionsSchema>;
