@@ -22,9 +22,12 @@ function address(id: string, fields: Partial<ShopifyAddress> = {}): ShopifyAddre
   };
 }
 
-function customer(fields: Partial<ShopifyCustomer> & { email?: string | null; phone?: string | null } = {}): ShopifyCustomer {
-  const { email = "buyer@shop.example", phone = null, ...rest } = fields;
-  const addresses = rest.addressesV2?.nodes ?? [];
+/** `addresses` is the customer's complete address list, the first being the default. */
+type CustomerFields = Partial<ShopifyCustomer> & { email?: string | null; phone?: string | null; addresses?: ShopifyAddress[] };
+
+function customer(fields: CustomerFields = {}): ShopifyCustomer {
+  const { email = "buyer@shop.example", phone = null, addresses: listed, ...rest } = fields;
+  const addresses = listed ?? rest.addressesV2?.nodes ?? [];
   return {
     id: "gid://shopify/Customer/7001",
     legacyResourceId: "7001",
@@ -62,11 +65,11 @@ const warehouse = address("12", { address1: "9 Dock Lane", city: "Leeds", countr
 
 describe("mapCustomer: the customer name", () => {
   it.each([
-    { case: "company of the default address", input: customer({ addressesV2: { nodes: [store], pageInfo: { hasNextPage: false } } }), name: "Analytical Boutique" },
+    { case: "company of the default address", input: customer({ addresses: [store] }), name: "Analytical Boutique" },
     { case: "full name without a company", input: customer(), name: "Ada Lovelace" },
     { case: "last name only", input: customer({ firstName: null, lastName: "Lovelace" }), name: "Lovelace" },
     { case: "email without any name", input: customer({ firstName: null, lastName: null }), name: "buyer@shop.example" },
-    { case: "blank company falls through to the name", input: customer({ addressesV2: { nodes: [address("13", { company: "  " })], pageInfo: { hasNextPage: false } } }), name: "Ada Lovelace" },
+    { case: "blank company falls through to the name", input: customer({ addresses: [address("13", { company: "  " })] }), name: "Ada Lovelace" },
   ])("uses the $case", ({ input, name }) => {
     expect(mapped(input).connection.customer_name).toBe(name);
   });
@@ -80,9 +83,19 @@ describe("mapCustomer: the customer name", () => {
 describe("mapCustomer: fields", () => {
   it("maps code, contact, merchant defaults and both address lists", () => {
     const result = mapped(
-      customer({ phone: "+15550100", addressesV2: { nodes: [store, warehouse], pageInfo: { hasNextPage: false } } }),
+      customer({ phone: "+15550100", addresses: [store, warehouse] }),
       { customerGroupName: "Boutiques", customerGroupCode: "BTQ", salesRepCode: "REP7" },
     );
+    // The default address is both the billing address and the first shipping address.
+    const storeInJoor = {
+      address_1: "1 Engine Row",
+      address_2: "Floor 2",
+      city: "London",
+      state: "ENG",
+      postal_code: "N1 9GU",
+      country: "GB",
+      phone: "+44 20 7946 0000",
+    };
     expect(result.warnings).toEqual([]);
     expect(result.connection).toEqual({
       customer_code: "7001",
@@ -92,32 +105,10 @@ describe("mapCustomer: fields", () => {
       customer_group_name: "Boutiques",
       customer_group_code: "BTQ",
       sales_rep_code: "REP7",
-      billing: {
-        billing_addresses: [
-          {
-            billing_code: "11",
-            address_1: "1 Engine Row",
-            address_2: "Floor 2",
-            city: "London",
-            state: "ENG",
-            postal_code: "N1 9GU",
-            country: "GB",
-            phone: "+44 20 7946 0000",
-          },
-        ],
-      },
+      billing: { billing_addresses: [{ billing_code: "11", ...storeInJoor }] },
       shipping: {
         shipping_addresses: [
-          {
-            shipping_code: "11",
-            address_1: "1 Engine Row",
-            address_2: "Floor 2",
-            city: "London",
-            state: "ENG",
-            postal_code: "N1 9GU",
-            country: "GB",
-            phone: "+44 20 7946 0000",
-          },
+          { shipping_code: "11", ...storeInJoor },
           // No phone on the address: the customer's own phone stands in.
           { shipping_code: "12", address_1: "9 Dock Lane", city: "Leeds", country: "GB", phone: "+15550100" },
         ],
@@ -133,7 +124,7 @@ describe("mapCustomer: fields", () => {
   });
 
   it("puts the default address first among shipping addresses, whatever the list order", () => {
-    const input = customer({ addressesV2: { nodes: [warehouse, store], pageInfo: { hasNextPage: false } } });
+    const input = customer({ addresses: [warehouse, store] });
     input.defaultAddress = store;
     const { connection } = mapped(input);
     expect(connection.billing?.billing_addresses.map((a) => a.billing_code)).toEqual(["11"]);
@@ -153,14 +144,14 @@ describe("mapCustomer: fields", () => {
   });
 
   it("takes the contact name from the address when the customer has none", () => {
-    const { connection } = mapped(customer({ firstName: null, lastName: null, addressesV2: { nodes: [store], pageInfo: { hasNextPage: false } } }));
+    const { connection } = mapped(customer({ firstName: null, lastName: null, addresses: [store] }));
     expect(connection.customer_contact_name).toBe("Ada Lovelace");
   });
 
   it("keeps non-Latin text as it is", () => {
     const shop = address("21", { company: "東京ブティック株式会社", city: "東京", countryCodeV2: "JP" });
     const { connection } = mapped(
-      customer({ firstName: "Ирина", lastName: "Петрова", addressesV2: { nodes: [shop], pageInfo: { hasNextPage: false } } }),
+      customer({ firstName: "Ирина", lastName: "Петрова", addresses: [shop] }),
     );
     expect(connection.customer_name).toBe("東京ブティック株式会社");
     expect(connection.customer_contact_name).toBe("Ирина Петрова");
@@ -178,7 +169,7 @@ describe("mapCustomer: over-long values are cut with a warning naming the field"
   it.each([
     {
       field: "customer_name",
-      input: customer({ addressesV2: { nodes: [address("31", { company: long(130) })], pageInfo: { hasNextPage: false } } }),
+      input: customer({ addresses: [address("31", { company: long(130) })] }),
       read: (c: ReturnType<typeof mapped>["connection"]) => c.customer_name,
       max: JOOR_LIMITS.customer_name,
     },
@@ -190,13 +181,13 @@ describe("mapCustomer: over-long values are cut with a warning naming the field"
     },
     {
       field: "billing address address_1",
-      input: customer({ addressesV2: { nodes: [address("32", { address1: long(150) })], pageInfo: { hasNextPage: false } } }),
+      input: customer({ addresses: [address("32", { address1: long(150) })] }),
       read: (c: ReturnType<typeof mapped>["connection"]) => c.billing?.billing_addresses[0].address_1,
       max: JOOR_LIMITS.address_1,
     },
     {
       field: "shipping address 33 postal_code",
-      input: customer({ addressesV2: { nodes: [address("33", { zip: long(40, "9") })], pageInfo: { hasNextPage: false } } }),
+      input: customer({ addresses: [address("33", { zip: long(40, "9") })] }),
       read: (c: ReturnType<typeof mapped>["connection"]) => c.shipping?.shipping_addresses[0].postal_code,
       max: JOOR_LIMITS.postal_code,
     },
@@ -208,7 +199,7 @@ describe("mapCustomer: over-long values are cut with a warning naming the field"
 
   it("cuts a Japanese company name by characters", () => {
     const company = "株".repeat(120);
-    const result = mapped(customer({ addressesV2: { nodes: [address("34", { company })], pageInfo: { hasNextPage: false } } }));
+    const result = mapped(customer({ addresses: [address("34", { company })] }));
     expect(result.connection.customer_name).toBe("株".repeat(100));
   });
 });

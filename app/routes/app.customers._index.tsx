@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData, useNavigation, useRevalidator, useRouteError, useSearchParams, isRouteErrorResponse } from "@remix-run/react";
+import { useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -15,12 +15,18 @@ import {
   ProgressBar,
   Tabs,
   Text,
-  TextField,
   useBreakpoints,
-  useIndexResourceState,
 } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
-import { EmbeddedErrorBoundary } from "~/components/embedded-app";
+import { useState } from "react";
+import { ActionNotice, useActionNotice } from "~/components/action-notice";
+import { listPagination } from "~/components/list-pagination";
+import { RouteErrorPage } from "~/components/route-error-page";
+import { SearchField } from "~/components/search-field";
+import { useDebouncedSearch } from "~/components/use-debounced-search";
+import { usePollWhile } from "~/components/use-poll-while";
+import { useRowSelection } from "~/components/use-row-selection";
+import { useSearchParamsUpdate } from "~/components/use-search-params-update";
+import { Wrap } from "~/components/wrap";
 import {
   countCustomerList,
   customerListPage,
@@ -116,11 +122,6 @@ function useDownload() {
   return { start, error, busy };
 }
 
-/** IndexTable cells do not wrap by default; names, companies and errors can be long. */
-function Wrap({ children }: { children: ReactNode }) {
-  return <div style={{ whiteSpace: "normal", overflowWrap: "break-word", maxWidth: "28rem" }}>{children}</div>;
-}
-
 function CustomerCells({ row, stacked }: { row: CustomerListRow; stacked: boolean }) {
   const customer = (
     <BlockStack gap="050">
@@ -173,58 +174,26 @@ function CustomerCells({ row, stacked }: { row: CustomerListRow; stacked: boolea
 
 export default function Customers() {
   const data = useLoaderData<typeof loader>();
-  const [params, setParams] = useSearchParams();
+  const go = useSearchParamsUpdate();
   const navigation = useNavigation();
-  const revalidator = useRevalidator();
   const fetcher = useFetcher<typeof action>();
   const files = useDownload();
   const { smDown } = useBreakpoints();
-  const [query, setQuery] = useState(data.search);
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
-    data.rows as unknown as Array<{ [key: string]: unknown }>,
+  const [query, setQuery] = useDebouncedSearch(data.search, go);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection, selectedIds } = useRowSelection(
+    data.rows,
+    JSON.stringify([data.list, data.page, data.search]),
   );
-
-  const go = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    setParams(next);
-  };
-
-  useEffect(() => {
-    if (query === data.search) return;
-    const timer = setTimeout(() => go({ q: query, page: "" }), 300);
-    return () => clearTimeout(timer);
-    // Only the typed query restarts the wait; `go` reads the current parameters when it fires.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query]);
-
-  useEffect(() => clearSelection(), [data.list, data.page, data.search, clearSelection]);
-
-  const [notice, setNotice] = useState<{ ok: boolean; message: string } | null>(null);
-  useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
-    setNotice(fetcher.data);
-    // The rows acted on may have left this view.
-    clearSelection();
-  }, [fetcher.state, fetcher.data, clearSelection]);
+  // The rows acted on may have left this view.
+  const notice = useActionNotice(fetcher, clearSelection);
 
   const backfillRunning = data.backfill !== null && ["scheduled", "running", "rerun", "retry", "waiting"].includes(data.backfill.status);
-  useEffect(() => {
-    if (!backfillRunning) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 3000);
-    return () => clearInterval(timer);
-  }, [backfillRunning, revalidator]);
+  usePollWhile(backfillRunning, 3000);
 
   const current = LISTS.find((list) => list.id === data.list) ?? LISTS[0];
   const selectedIndex = LISTS.indexOf(current);
   const submitting = fetcher.state !== "idle";
-  const markSelected = () => {
-    const ids = allResourcesSelected ? data.rows.map((row) => row.id) : selectedResources;
-    fetcher.submit({ intent: "mark", list: data.list, ids }, { method: "post" });
-  };
+  const markSelected = () => fetcher.submit({ intent: "mark", list: data.list, ids: selectedIds() }, { method: "post" });
   const progress = data.backfill?.progress;
 
   return (
@@ -245,11 +214,7 @@ export default function Customers() {
       ]}
     >
       <BlockStack gap="400">
-        {notice && (
-          <Banner tone={notice.ok ? "success" : "critical"} onDismiss={() => setNotice(null)}>
-            {notice.message}
-          </Banner>
-        )}
+        <ActionNotice {...notice} />
         {files.error && <Banner tone="critical">{files.error}</Banner>}
         {backfillRunning && (
           <Card>
@@ -283,16 +248,7 @@ export default function Customers() {
           <Box padding="300">
             <InlineStack gap="300" align="space-between" blockAlign="end" wrap>
               <Box minWidth="240px" width={smDown ? "100%" : undefined}>
-                <TextField
-                  label="Search"
-                  labelHidden
-                  placeholder="Search by name, email or company"
-                  value={query}
-                  onChange={setQuery}
-                  clearButton
-                  onClearButtonClick={() => setQuery("")}
-                  autoComplete="off"
-                />
+                <SearchField label="Search" placeholder="Search by name, email or company" value={query} onChange={setQuery} />
               </Box>
               <InlineStack gap="200" blockAlign="center">
                 <Text as="span" tone="subdued">
@@ -329,13 +285,7 @@ export default function Customers() {
                 ? [{ title: "Customer" }]
                 : [{ title: "Customer" }, { title: "Company" }, { title: "Location" }, { title: "Status" }, { title: "Last error" }]
             }
-            pagination={{
-              hasPrevious: data.page > 1,
-              hasNext: data.page < data.pageCount,
-              onPrevious: () => go({ page: String(data.page - 1) }),
-              onNext: () => go({ page: String(data.page + 1) }),
-              label: `Page ${data.page} of ${data.pageCount} · ${data.total} customers`,
-            }}
+            pagination={listPagination(data, go, "customers")}
           >
             {data.rows.map((row, index) => (
               <IndexTable.Row id={row.id} key={row.id} position={index} selected={selectedResources.includes(row.id)}>
@@ -350,13 +300,5 @@ export default function Customers() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error)) return <EmbeddedErrorBoundary error={error} />;
-  return (
-    <Page title="Customers">
-      <Banner tone="critical" title="The customers could not be loaded">
-        {error instanceof Error ? error.message : "Try again in a moment."}
-      </Banner>
-    </Page>
-  );
+  return <RouteErrorPage title="Customers" heading="The customers could not be loaded" />;
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { isRouteErrorResponse, useFetcher, useLoaderData, useNavigation, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
+import { useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -20,10 +20,17 @@ import {
   Text,
   TextField,
   useBreakpoints,
-  useIndexResourceState,
 } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
-import { EmbeddedErrorBoundary } from "~/components/embedded-app";
+import { ActionNotice, useActionNotice, type ActionReply } from "~/components/action-notice";
+import { listPagination } from "~/components/list-pagination";
+import { RouteErrorPage } from "~/components/route-error-page";
+import { SearchField } from "~/components/search-field";
+import { useDebouncedSearch } from "~/components/use-debounced-search";
+import { usePollWhile } from "~/components/use-poll-while";
+import { useRowSelection } from "~/components/use-row-selection";
+import { useSearchParamsUpdate } from "~/components/use-search-params-update";
+import { Wrap } from "~/components/wrap";
 import { startConnectionsDownload } from "~/customers/connections-download.server";
 import { MatchReason, type ShopifyCustomerFacts } from "~/customers/matching";
 import {
@@ -61,8 +68,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   });
   return json({ kind: "page" as const, ...page });
 };
-
-type ActionReply = { ok: boolean; message: string };
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
@@ -143,11 +148,6 @@ function TaskCard({ task, title, unit }: { task: TaskSummary; title: string; uni
       </BlockStack>
     </Card>
   );
-}
-
-/** IndexTable cells do not wrap by default; names, candidates and errors can be long. */
-function Wrap({ children }: { children: ReactNode }) {
-  return <div style={{ whiteSpace: "normal", overflowWrap: "break-word", maxWidth: "28rem" }}>{children}</div>;
 }
 
 /** Buttons inside a selectable row must not toggle the row's checkbox. */
@@ -313,67 +313,36 @@ export default function Matching() {
 type PageData = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { kind: "page" }>;
 
 function MatchingScreen({ data }: { data: PageData }) {
-  const [params, setParams] = useSearchParams();
+  const go = useSearchParamsUpdate();
   const navigation = useNavigation();
-  const revalidator = useRevalidator();
   const fetcher = useFetcher<ActionReply>();
   const { smDown } = useBreakpoints();
-  const [query, setQuery] = useState(data.search);
+  const [query, setQuery] = useDebouncedSearch(data.search, go);
   const [picking, setPicking] = useState<ConnectionView | null>(null);
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
-    data.rows as unknown as Array<{ [key: string]: unknown }>,
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection, selectedIds } = useRowSelection(
+    data.rows,
+    JSON.stringify([data.view, data.page, data.search]),
   );
+  // The rows acted on may have left this view.
+  const notice = useActionNotice(fetcher, clearSelection);
 
-  const go = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    setParams(next);
-  };
-
-  useEffect(() => {
-    if (query === data.search) return;
-    const timer = setTimeout(() => go({ q: query, page: "" }), 300);
-    return () => clearTimeout(timer);
-    // Only the typed query restarts the wait; `go` reads the current parameters when it fires.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query]);
-
-  useEffect(() => clearSelection(), [data.view, data.page, data.search, clearSelection]);
-
-  const [notice, setNotice] = useState<{ ok: boolean; message: string } | null>(null);
-  useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
-    setNotice(fetcher.data);
-    // The rows acted on may have left this view.
-    clearSelection();
-  }, [fetcher.state, fetcher.data, clearSelection]);
-
-  const working = active(data.download) || active(data.apply);
-  useEffect(() => {
-    if (!working) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
-    return () => clearInterval(timer);
-  }, [working, revalidator]);
+  usePollWhile(active(data.download) || active(data.apply), 2000);
 
   const busy = fetcher.state !== "idle";
   const submit = (intent: string, fields: Record<string, string | string[]> = {}) =>
     fetcher.submit({ intent, ...fields }, { method: "post" });
-  const selected = () => (allResourcesSelected ? data.rows.map((row) => row.id) : selectedResources);
   const downloading = active(data.download);
   const nothingDownloaded = data.counts.open + data.counts.skipped + data.counts.linked === 0;
 
   const bulkActions =
     data.view === "open"
       ? [
-          { content: "Confirm best match", onAction: () => submit("confirm-selected", { ids: selected() }) },
-          { content: "Create in Shopify", onAction: () => submit("create", { ids: selected() }) },
-          { content: "Skip", onAction: () => submit("skip", { ids: selected() }) },
+          { content: "Confirm best match", onAction: () => submit("confirm-selected", { ids: selectedIds() }) },
+          { content: "Create in Shopify", onAction: () => submit("create", { ids: selectedIds() }) },
+          { content: "Skip", onAction: () => submit("skip", { ids: selectedIds() }) },
         ]
       : data.view === "skipped"
-        ? [{ content: "Undo skip", onAction: () => submit("unskip", { ids: selected() }) }]
+        ? [{ content: "Undo skip", onAction: () => submit("unskip", { ids: selectedIds() }) }]
         : [];
 
   return (
@@ -390,11 +359,7 @@ function MatchingScreen({ data }: { data: PageData }) {
       ]}
     >
       <BlockStack gap="400">
-        {notice && (
-          <Banner tone={notice.ok ? "success" : "critical"} onDismiss={() => setNotice(null)}>
-            {notice.message}
-          </Banner>
-        )}
+        <ActionNotice {...notice} />
         {downloading && data.download && (
           <TaskCard
             task={data.download}
@@ -429,16 +394,7 @@ function MatchingScreen({ data }: { data: PageData }) {
               onSelect={(index) => go({ view: MATCHING_VIEWS[index], page: "" })}
             />
             <Box padding="300">
-              <TextField
-                label="Search connections"
-                labelHidden
-                placeholder="Search by name, email or customer code"
-                value={query}
-                onChange={setQuery}
-                clearButton
-                onClearButtonClick={() => setQuery("")}
-                autoComplete="off"
-              />
+              <SearchField label="Search connections" placeholder="Search by name, email or customer code" value={query} onChange={setQuery} />
             </Box>
             <IndexTable
               condensed={smDown}
@@ -457,13 +413,7 @@ function MatchingScreen({ data }: { data: PageData }) {
                 />
               }
               headings={smDown ? [{ title: "JOOR connection" }] : [{ title: "JOOR connection" }, { title: "Shopify candidates" }, { title: "Actions" }]}
-              pagination={{
-                hasPrevious: data.page > 1,
-                hasNext: data.page < data.pageCount,
-                onPrevious: () => go({ page: String(data.page - 1) }),
-                onNext: () => go({ page: String(data.page + 1) }),
-                label: `Page ${data.page} of ${data.pageCount} · ${data.total} connections`,
-              }}
+              pagination={listPagination(data, go, "connections")}
             >
               {data.rows.map((row, index) => {
                 const candidates = <CandidatesCell row={row} busy={busy} onConfirm={(gid) => submit("confirm", { id: row.id, gid })} />;
@@ -516,13 +466,11 @@ function MatchingScreen({ data }: { data: PageData }) {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error)) return <EmbeddedErrorBoundary error={error} />;
   return (
-    <Page title="Match JOOR customers" backAction={{ content: "Customers", url: "/app/customers" }}>
-      <Banner tone="critical" title="The JOOR connections could not be loaded">
-        {error instanceof Error ? error.message : "Try again in a moment."}
-      </Banner>
-    </Page>
+    <RouteErrorPage
+      title="Match JOOR customers"
+      heading="The JOOR connections could not be loaded"
+      backAction={{ content: "Customers", url: "/app/customers" }}
+    />
   );
 }

@@ -9,7 +9,7 @@ import {
 } from "./form";
 import { toFormEntries, type SettingsFormValues } from "./form-fields";
 import type { JoorCredentials } from "./joor-credentials";
-import { flowOptionsSchema } from "./options";
+import { flowOptionsSchema, type FlowOptions } from "./options";
 
 const STORED_CREDENTIALS: JoorCredentials = {
   v2Token: "stored-v2-token",
@@ -17,6 +17,27 @@ const STORED_CREDENTIALS: JoorCredentials = {
 };
 
 const LOCATION = "gid://shopify/Location/11";
+
+/** Good values of the fields the form carries just as the options store them (no lists or numbers to read). */
+const AS_STORED = {
+  removeConnectionOnUntag: true,
+  customerGroupName: "Boutiques",
+  customerGroupCode: "BTQ",
+  salesRepCode: "REP-7",
+  productTag: "JOOR_ENABLED",
+  collectionTagPrefix: "Collection_",
+  missingBarcode: "sku",
+  priceTypeId: "42",
+  wholesaleMetafield: "custom.wholesale",
+  syncDescription: true,
+  syncPrices: false,
+  syncImages: true,
+  inventoryLocationIds: [LOCATION],
+  joorWarehouse: "Main",
+  orderInventory: "leaveStock",
+  createOrderCustomers: false,
+  writeBackCustomerCode: true,
+} satisfies Partial<SettingsFormValues> & Partial<FlowOptions>;
 
 /** A complete, valid form as the page would post it for a connected shop. */
 function goodValues(): SettingsFormValues {
@@ -32,30 +53,14 @@ function goodValues(): SettingsFormValues {
     catalogEnabled: true,
     inventoryEnabled: true,
     ordersEnabled: true,
+    ...AS_STORED,
     customerTags: "JOOR, Wholesale , joor,,",
-    removeConnectionOnUntag: true,
-    customerGroupName: "Boutiques",
-    customerGroupCode: "BTQ",
-    salesRepCode: "REP-7",
-    productTag: "JOOR_ENABLED",
-    collectionTagPrefix: "Collection_",
     madeToOrderLinesheets: "Fall26, Resort",
     colorOptionNames: "Color, Colour",
     sizeOptionNames: "Size",
-    missingBarcode: "sku",
-    priceTypeId: "42",
-    wholesaleMetafield: "custom.wholesale",
     wholesalePercentOfRetail: "45.5",
-    syncDescription: true,
-    syncPrices: false,
-    syncImages: true,
-    inventoryLocationIds: [LOCATION],
-    joorWarehouse: "Main",
     ordersPollMinutes: "10",
     orderTags: "Wholesale, FW26",
-    orderInventory: "leaveStock",
-    createOrderCustomers: false,
-    writeBackCustomerCode: true,
   };
 }
 
@@ -76,30 +81,15 @@ describe("the settings form", () => {
         connection: { environment: "production", accountId: "4711", credentials: STORED_CREDENTIALS },
         flows: { customers: true, catalog: true, inventory: true, orders: true },
         options: {
+          ...AS_STORED,
+          // Lists are split, trimmed and deduplicated; numbers are read.
           customerTags: ["JOOR", "Wholesale"],
-          removeConnectionOnUntag: true,
-          customerGroupName: "Boutiques",
-          customerGroupCode: "BTQ",
-          salesRepCode: "REP-7",
-          productTag: "JOOR_ENABLED",
-          collectionTagPrefix: "Collection_",
           madeToOrderLinesheets: ["Fall26", "Resort"],
           colorOptionNames: ["Color", "Colour"],
           sizeOptionNames: ["Size"],
-          missingBarcode: "sku",
-          priceTypeId: "42",
-          wholesaleMetafield: "custom.wholesale",
           wholesalePercentOfRetail: 45.5,
-          syncDescription: true,
-          syncPrices: false,
-          syncImages: true,
-          inventoryLocationIds: [LOCATION],
-          joorWarehouse: "Main",
           ordersPollMinutes: 10,
           orderTags: ["Wholesale", "FW26"],
-          orderInventory: "leaveStock",
-          createOrderCustomers: false,
-          writeBackCustomerCode: true,
         },
       },
     });

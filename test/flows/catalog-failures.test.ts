@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { registerCatalogSync } from "~/catalog/register.server";
 import type { ProductInput } from "../fakes/shopify";
 import {
-  defaultPriceTypeId,
+  catalogSuite,
   gridOf,
   joorAccount,
   joorApiCalls,
@@ -10,12 +9,13 @@ import {
   joorPrices,
   joorSkus,
   joorStyle,
+  joorWrites,
   productState,
   styleDetailsOf,
 } from "./catalog-support";
-import { flowSuite, JOOR_ACCOUNT, type FlowHarness } from "./harness";
+import { JOOR_ACCOUNT } from "./harness";
 
-const harness = flowSuite({ register: registerCatalogSync, shopify: { bucket: { maximumAvailable: 20_000, restoreRate: 1_000 } } });
+const { configured } = catalogSuite();
 
 const DRESS: ProductInput = {
   title: "Wrap Dress",
@@ -27,18 +27,6 @@ const DRESS: ProductInput = {
   ],
 };
 
-async function configured(): Promise<FlowHarness> {
-  const h = harness();
-  await h.configure({ priceTypeId: defaultPriceTypeId(h.joor), wholesalePercentOfRetail: 50 }, { catalog: true });
-  return h;
-}
-
-function writes(h: FlowHarness, from = 0): string[] {
-  return joorApiCalls(h.joor, from)
-    .filter((call) => call.method !== "GET" && call.status === 200)
-    .map((call) => call.path);
-}
-
 describe("catalog flow: failures cost only what failed", () => {
   it("retries only the prices after JOOR failed the prices call", async () => {
     const h = await configured();
@@ -49,7 +37,7 @@ describe("catalog flow: failures cost only what failed", () => {
 
     expect((await productState(product.id)).status).toBe("synced");
     // The product and its SKUs were created once; the retry sent the prices only.
-    expect(writes(h)).toEqual([
+    expect(joorWrites(h.joor, 0, "accepted")).toEqual([
       "/v4/products/bulk_create",
       "/v4/skus/bulk_create",
       "/v4/prices/bulk_create",
@@ -91,7 +79,7 @@ describe("catalog flow: failures cost only what failed", () => {
     const from = h.joor.calls.length;
     h.shop.updateProduct(refused.id, { tags: [...DRESS.tags!, "Reorder"] });
     await h.drain();
-    expect(writes(h, from)).toEqual(["/v4/skus/bulk_create", "/v4/prices/bulk_create"]);
+    expect(joorWrites(h.joor, from, "accepted")).toEqual(["/v4/skus/bulk_create", "/v4/prices/bulk_create"]);
     expect((await productState(refused.id)).status).toBe("synced");
     expect((await styleDetailsOf(refused.id)).skuErrors).toEqual({});
     expect(gridOf(h.joor, seeded.productId)).toEqual({ "Red/S": "ACTIVE", "Red/M": "ACTIVE" });

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { linesheetGid, LINESHEET_KIND } from "~/catalog/conventions";
 import { linesheetSyncHandler } from "~/catalog/linesheet-sync.server";
-import { registerCatalogSync } from "~/catalog/register.server";
 import { prisma } from "~/db.server";
 import { toSyncStateView } from "~/sync/sync-state.server";
 import type { ProductInput } from "../fakes/shopify";
 import {
-  defaultPriceTypeId,
+  catalogSuite,
   joorAccount,
   joorCollection,
   joorStyle,
@@ -14,18 +13,12 @@ import {
   productGid,
   styleDetailsOf,
 } from "./catalog-support";
-import { flowSuite, SHOP, type FlowHarness } from "./harness";
+import { SHOP, type FlowHarness } from "./harness";
 
-const harness = flowSuite({ register: registerCatalogSync, shopify: { bucket: { maximumAvailable: 20_000, restoreRate: 1_000 } } });
+const { configured } = catalogSuite();
 
 function tee(title: string, tags: string[], barcode: string): ProductInput {
   return { title, tags: ["JOOR_ENABLED", ...tags], variants: [{ barcode, price: "30.00" }] };
-}
-
-async function configured(madeToOrderLinesheets: string[] = []): Promise<FlowHarness> {
-  const h = harness();
-  await h.configure({ priceTypeId: defaultPriceTypeId(h.joor), wholesalePercentOfRetail: 50, madeToOrderLinesheets }, { catalog: true });
-  return h;
 }
 
 function itemsOf(h: FlowHarness, name: string): string[] | undefined {
@@ -55,7 +48,7 @@ describe("catalog flow: linesheets", () => {
   });
 
   it("marks styles on a made-to-order linesheet, and sends their stock again when that changes", async () => {
-    const h = await configured(["Preorder"]);
+    const h = await configured({ madeToOrderLinesheets: ["Preorder"] });
     const product = h.shop.createProduct(tee("Tee", ["Collection_Preorder"], "100000000003"));
     await h.drain();
     const item = `gid://shopify/InventoryItem/${h.shop.variant(product.variantIds[0]).inventoryItemId}`;

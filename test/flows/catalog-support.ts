@@ -1,11 +1,35 @@
 /**
- * Helpers for the catalog flow tests: what the fake JOOR holds for a style, and the catalog's SyncStates.
+ * Helpers for the catalog flow tests: the suite's setup, what the fake JOOR holds for a style, and the catalog's
+ * SyncStates.
  */
 import { prisma } from "~/db.server";
 import { readStyleDetails, type StyleDetails } from "~/catalog/details";
 import { LINESHEET_KIND, linesheetGid } from "~/catalog/conventions";
+import { registerCatalogSync } from "~/catalog/register.server";
+import type { FlowOptions } from "~/settings/options";
 import type { JoorFake } from "../fakes/joor";
-import { JOOR_ACCOUNT, SHOP } from "./harness";
+import type { ShopifyFakeOptions } from "../fakes/shopify";
+import { flowSuite, JOOR_ACCOUNT, SHOP, type FlowHarness } from "./harness";
+
+export interface CatalogSuite {
+  /** A fresh harness with nothing configured. */
+  harness: () => FlowHarness;
+  /** A fresh harness with the catalog flow on, JOOR's first price type and wholesale at 50% of retail, then `options`. */
+  configured(options?: Partial<FlowOptions>): Promise<FlowHarness>;
+}
+
+/** Call once per catalog test file. Shopify's full-size throttle bucket: a catalog write costs many points. */
+export function catalogSuite(shopify: ShopifyFakeOptions = {}): CatalogSuite {
+  const harness = flowSuite({ register: registerCatalogSync, shopify: { bucket: { maximumAvailable: 20_000, restoreRate: 1_000 }, ...shopify } });
+  return {
+    harness,
+    async configured(options = {}) {
+      const h = harness();
+      await h.configure({ priceTypeId: defaultPriceTypeId(h.joor), wholesalePercentOfRetail: 50, ...options }, { catalog: true });
+      return h;
+    },
+  };
+}
 
 export function productGid(id: string): string {
   return `gid://shopify/Product/${id}`;
@@ -70,9 +94,25 @@ export function defaultPriceTypeId(joor: JoorFake): string {
   return [...joorAccount(joor).priceTypes.keys()][0];
 }
 
+/** The writes that put new styles in JOOR: one call each for products, SKUs, prices, images and linesheets. */
+export const NEW_STYLE_WRITES = [
+  "/v4/products/bulk_create",
+  "/v4/skus/bulk_create",
+  "/v4/prices/bulk_create",
+  "/v4/assets/products",
+  "/v4/collections/bulk_create",
+];
+
 /** JOOR API calls (not token requests) made since `from`. */
 export function joorApiCalls(joor: JoorFake, from = 0) {
   return joor.calls.slice(from).filter((call) => /^\/v[24]\//.test(call.path));
+}
+
+/** The paths of the JOOR writes (not reads) made since `from`: all of them, or only those JOOR accepted. */
+export function joorWrites(joor: JoorFake, from = 0, which: "all" | "accepted" = "all"): string[] {
+  return joorApiCalls(joor, from)
+    .filter((call) => call.method !== "GET" && (which === "all" || call.status === 200))
+    .map((call) => call.path);
 }
 
 export async function dirtyInventoryItems(): Promise<string[]> {

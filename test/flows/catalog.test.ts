@@ -1,23 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { registerCatalogSync } from "~/catalog/register.server";
-import type { FlowOptions } from "~/settings/options";
 import type { ProductInput } from "../fakes/shopify";
 import {
+  catalogSuite,
   defaultPriceTypeId,
   dirtyInventoryItems,
   gridOf,
-  joorApiCalls,
   joorAssets,
   joorCollection,
   joorPrices,
   joorSkus,
   joorStyle,
+  joorWrites,
+  NEW_STYLE_WRITES,
   productState,
   styleDetailsOf,
 } from "./catalog-support";
-import { flowSuite, type FlowHarness } from "./harness";
 
-const harness = flowSuite({ register: registerCatalogSync, shopify: { bucket: { maximumAvailable: 20_000, restoreRate: 1_000 } } });
+const { configured } = catalogSuite();
 
 const SHIRT: ProductInput = {
   title: "Linen Shirt",
@@ -31,18 +30,6 @@ const SHIRT: ProductInput = {
     { options: ["Blue", "S"], barcode: "000000000013", price: "110.00", inventory: 0 },
   ],
 };
-
-async function configured(options: Partial<FlowOptions> = {}): Promise<FlowHarness> {
-  const h = harness();
-  await h.configure({ priceTypeId: defaultPriceTypeId(h.joor), wholesalePercentOfRetail: 50, ...options }, { catalog: true });
-  return h;
-}
-
-function writes(h: FlowHarness, from = 0): string[] {
-  return joorApiCalls(h.joor, from)
-    .filter((call) => call.method !== "GET")
-    .map((call) => call.path);
-}
 
 describe("catalog flow: products become JOOR styles", () => {
   it("sends the style, its full color × size grid, prices, images and linesheet in one call each", async () => {
@@ -62,13 +49,7 @@ describe("catalog flow: products become JOOR styles", () => {
     });
     expect(joorCollection(h.joor, "Fall26")?.items).toEqual([{ product_id: style!.id, order_number: 1 }]);
     expect(joorAssets(h.joor, style!.id).map((asset) => asset.filename)).toEqual([`${product.id}_1.jpg`]);
-    expect(writes(h)).toEqual([
-      "/v4/products/bulk_create",
-      "/v4/skus/bulk_create",
-      "/v4/prices/bulk_create",
-      "/v4/assets/products",
-      "/v4/collections/bulk_create",
-    ]);
+    expect(joorWrites(h.joor)).toEqual(NEW_STYLE_WRITES);
 
     const details = await styleDetailsOf(product.id);
     const skuOf = (variantId: string) => joorSkus(h.joor, style!.id).find((sku) => sku.external_id === variantId)?.id;
@@ -107,13 +88,13 @@ describe("catalog flow: products become JOOR styles", () => {
     let from = h.joor.calls.length;
     h.shop.updateVariant(product.variantIds[2], { price: "120.00" });
     await h.drain();
-    expect(writes(h, from)).toEqual(["/v4/prices/bulk_update"]);
+    expect(joorWrites(h.joor, from)).toEqual(["/v4/prices/bulk_update"]);
     expect(joorPrices(h.joor, style.id)[product.variantIds[2]]).toEqual({ wholesale: "60.00", retail: "120.00" });
 
     from = h.joor.calls.length;
     const green = h.shop.addVariant(product.id, { options: ["Green", "L"], barcode: "000000000014", price: "90.00" });
     await h.drain();
-    expect(writes(h, from)).toEqual(["/v4/skus/bulk_create", "/v4/prices/bulk_create"]);
+    expect(joorWrites(h.joor, from)).toEqual(["/v4/skus/bulk_create", "/v4/prices/bulk_create"]);
     expect(gridOf(h.joor, style.id)).toEqual({
       "Red/S": "ACTIVE",
       "Red/M": "ACTIVE",
@@ -178,7 +159,7 @@ describe("catalog flow: products become JOOR styles", () => {
     expect(state.status).toBe("failed");
     expect(state.lastError).toMatch(/^Needs a wholesale price: Red \/ S, Red \/ M, Blue \/ S \(no custom.wholesale value\)/);
     expect(joorStyle(h.joor, product.id)).toBeUndefined();
-    expect(writes(h)).toEqual([]);
+    expect(joorWrites(h.joor)).toEqual([]);
 
     // The merchant sets a percentage and touches the product: it goes through.
     await h.configure({ priceTypeId: defaultPriceTypeId(h.joor), wholesaleMetafield: "custom.wholesale", wholesalePercentOfRetail: 50 }, {});
@@ -194,7 +175,7 @@ describe("catalog flow: products become JOOR styles", () => {
     await h.drain();
 
     expect((await productState(product.id)).status).toBe("synced");
-    expect(writes(h)).not.toContain("/v4/prices/bulk_create");
+    expect(joorWrites(h.joor)).not.toContain("/v4/prices/bulk_create");
     expect((await styleDetailsOf(product.id)).warnings).toContain("No JOOR price type is chosen in Settings: prices are not sent");
   });
 
@@ -204,7 +185,7 @@ describe("catalog flow: products become JOOR styles", () => {
     await h.drain();
 
     expect(joorStyle(h.joor, product.id)?.description).toBeUndefined();
-    expect(writes(h)).toEqual(["/v4/products/bulk_create", "/v4/skus/bulk_create", "/v4/collections/bulk_create"]);
+    expect(joorWrites(h.joor)).toEqual(["/v4/products/bulk_create", "/v4/skus/bulk_create", "/v4/collections/bulk_create"]);
   });
 
   it("sends JPEG/PNG/GIF images in order with variant images as color images, warns about WebP, re-sends only on change", async () => {
@@ -235,12 +216,12 @@ describe("catalog flow: products become JOOR styles", () => {
     let from = h.joor.calls.length;
     h.shop.updateProduct(product.id, { title: "Linen Shirt II" });
     await h.drain();
-    expect(writes(h, from)).toEqual(["/v4/products/bulk_update"]);
+    expect(joorWrites(h.joor, from)).toEqual(["/v4/products/bulk_update"]);
 
     from = h.joor.calls.length;
     h.shop.updateProduct(product.id, { media: [{ url: "https://cdn.shopify.com/s/files/new.jpg" }] });
     await h.drain();
-    expect(writes(h, from)).toEqual(["/v4/assets/products"]);
+    expect(joorWrites(h.joor, from)).toEqual(["/v4/assets/products"]);
     expect(joorAssets(h.joor, style.id).map((asset) => asset.filename)).toEqual([`${product.id}_1.jpg`]);
   });
 
@@ -269,7 +250,7 @@ describe("catalog flow: products become JOOR styles", () => {
     const from = h.joor.calls.length;
     h.shop.updateProduct(untagged.id, { tags: ["JOOR_ENABLED", "Collection_Fall26"] });
     await h.drain();
-    expect(writes(h, from)).toEqual(["/v4/collections/bulk_update"]);
+    expect(joorWrites(h.joor, from)).toEqual(["/v4/collections/bulk_update"]);
     expect(joorCollection(h.joor, "Fall26")?.items.map((item) => item.product_id)).toEqual([styles[0], styles[1]]);
   });
 });
