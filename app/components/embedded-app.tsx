@@ -1,4 +1,4 @@
-import { Link, isRouteErrorResponse, useNavigate } from "@remix-run/react";
+import { Link, isRouteErrorResponse, useNavigate, useNavigation } from "@remix-run/react";
 import { AppProvider as PolarisAppProvider, type AppProviderProps } from "@shopify/polaris";
 import english from "@shopify/polaris/locales/en.json";
 import { forwardRef, useEffect, type ReactNode } from "react";
@@ -28,6 +28,11 @@ export function EmbeddedAppProvider({
   children: ReactNode;
 }) {
   const navigate = useNavigate();
+  // The admin's loading bar shows while a page's data loads or a form is being sent.
+  const busy = useNavigation().state !== "idle";
+  useEffect(() => {
+    if (typeof shopify !== "undefined") shopify.loading(busy);
+  }, [busy]);
   useEffect(() => {
     const follow = (event: Event) => {
       const href = (event.target as HTMLElement | null)?.getAttribute("href");

@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import { TaskKind } from "~/flows/task-kinds";
 import { readJoorCreditUsage } from "~/joor/budget.server";
+import { loadOrdersOverview } from "~/orders/page.server";
 import { RecordKind } from "~/records";
 import { getShopConfiguration } from "~/settings/settings.server";
 import { parseJson } from "~/sync/json";
@@ -76,7 +77,7 @@ export async function loadOverview(shop: string, now = new Date()) {
     where: { shop },
     select: { joorEnvironment: true, joorAccountId: true },
   });
-  const [grouped, lastSynced, failures, tasks, activity, deliveriesLastHour, lastDelivery, credits] = await Promise.all([
+  const [grouped, lastSynced, failures, tasks, activity, deliveriesLastHour, lastDelivery, credits, orders] = await Promise.all([
     prisma.syncState.groupBy({ by: ["kind", "status"], where: { shop }, _count: { _all: true } }),
     prisma.syncState.groupBy({ by: ["kind"], where: { shop }, _max: { lastSyncedAt: true } }),
     prisma.syncState.findMany({
@@ -94,6 +95,7 @@ export async function loadOverview(shop: string, now = new Date()) {
           now: () => now.getTime(),
         })
       : Promise.resolve(null),
+    loadOrdersOverview(shop, now),
   ]);
 
   const flows = DASHBOARD_FLOWS.map((flow) => {
@@ -130,6 +132,7 @@ export async function loadOverview(shop: string, now = new Date()) {
   return {
     joorConnected: configuration?.joorConnected ?? false,
     flows,
+    orders: { enabled: configuration?.flows.orders ?? false, ...orders },
     credits: credits && {
       used: credits.creditsUsed,
       limit: credits.limit,

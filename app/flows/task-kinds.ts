@@ -8,6 +8,8 @@ export const TaskKind = {
   customersMatchingApply: "customers-matching-apply",
   /** Streams every tagged product (and so its stock) from a Shopify bulk operation into the catalog sync. */
   catalogBackfill: "catalog-backfill",
+  /** Reads JOOR's approved orders and imports each into Shopify once; periodic, at the merchant's interval. */
+  ordersPoll: "orders-poll",
 } as const;
 
 export type TaskKind = (typeof TaskKind)[keyof typeof TaskKind];

@@ -257,3 +257,50 @@ const ORDER_TYPE_CODES: Record<string, "NOTES" | "IN_PROGRESS" | "PENDING" | "AP
 export function orderStatusFromType(code: string | undefined): (typeof ORDER_TYPE_CODES)[string] | undefined {
   return code === undefined ? undefined : ORDER_TYPE_CODES[code];
 }
+
+/** Orders per page of the export list: JOOR's documented default page size (it publishes no maximum). */
+export const ORDER_PAGE_SIZE = 50;
+
+/** `export_description` on an acknowledgement: JOOR publishes no limit, so the reason is kept to one short line. */
+export const ORDER_ACK_DESCRIPTION_MAX = 255;
+
+/** What it means that JOOR lists (approved, export_status 5) an order we already hold a record of. */
+export type RelistedOrder = "unacknowledged" | "still-failed" | "returned";
+
+/**
+ * The v2 order payload carries no export status, so the reason an order is listed again comes from our own last
+ * acknowledgement of it:
+ * - none yet: JOOR has not been told, so it still lists the order;
+ * - FAILED: JOOR keeps failed orders in "not yet exported" (export_status 2) [doc], so they are listed on every
+ *   poll until imported;
+ * - SUCCESS: the order left the list, so listed again means it was edited or "set to re-export" after import,
+ *   both of which show as "modified since last export" (export_status 4) [doc+assumed] — a new export generation.
+ */
+export function relistedOrder(lastAcknowledgement: "SUCCESS" | "FAILED" | null): RelistedOrder {
+  if (lastAcknowledgement === null) return "unacknowledged";
+  return lastAcknowledgement === "FAILED" ? "still-failed" : "returned";
+}
+
+/**
+ * An edit in JOOR moves the order's `date_modified`, so a failed order listed with another value was changed
+ * since it failed (the brand may have fixed it) and is tried again. Without the field, a fingerprint of the
+ * whole order stands in.
+ */
+export const ORDER_VERSION_FIELD = "date_modified";
+
+/**
+ * v2 order dates come as "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or ISO 8601; those without a zone are UTC.
+ * Unreadable text is null.
+ */
+export function parseJoorDate(value: string | undefined): Date | null {
+  const text = value?.trim();
+  if (!text) return null;
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  if (!match) return null;
+  const [, day, time, zone] = match;
+  // Date.parse rolls "2027-02-31" over into March: a day that does not exist is unreadable.
+  const calendarDay = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(calendarDay) || new Date(calendarDay).toISOString().slice(0, 10) !== day) return null;
+  const parsed = Date.parse(`${day}T${time ?? "00:00:00"}${zone ?? "Z"}`);
+  return Number.isNaN(parsed) ? null : new Date(parsed);
+}

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { json, redirect } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -16,14 +16,23 @@ import {
   ProgressBar,
   Text,
 } from "@shopify/polaris";
-import { useEffect } from "react";
+import { RouteErrorPage } from "~/components/route-error-page";
+import { usePollWhile } from "~/components/use-poll-while";
 import { runDashboardAction } from "~/dashboard/actions.server";
 import { loadOverview, type Overview } from "~/dashboard/overview.server";
+import { OrdersCard } from "~/orders/orders-card";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json({ shop: session.shop, ...(await loadOverview(session.shop)) });
+  const overview = await loadOverview(session.shop);
+  if (!overview.joorConnected) {
+    // A first visit starts with onboarding; the embedded parameters (shop, host, token) go along.
+    const url = new URL(request.url);
+    url.searchParams.delete("_data");
+    throw redirect(`/app/onboarding${url.search}`);
+  }
+  return json({ shop: session.shop, ...overview });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -50,7 +59,8 @@ function FlowCard({ flow }: { flow: Flow }) {
           </Text>
           <Badge tone={flow.enabled ? "success" : undefined}>{flow.enabled ? "On" : "Off"}</Badge>
         </InlineStack>
-        <InlineGrid columns={4} gap="200">
+        {/* Four figures side by side on a phone's full-width card; two by two in the narrow desktop cards. */}
+        <InlineGrid columns={{ xs: 4, md: 2 }} gap="200">
           {(["synced", "pending", "failed", "stopped"] as const).map((group) => (
             <BlockStack key={group} gap="050">
               <Text as="span" variant="headingLg" tone={group === "failed" && flow.counts.failed > 0 ? "critical" : undefined}>
@@ -126,16 +136,12 @@ function FlowCard({ flow }: { flow: Flow }) {
 
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
-  const revalidator = useRevalidator();
-  const working = data.flows.some((flow) => flow.counts.pending > 0 || flow.tasks.some((task) => task.running));
+  const working =
+    data.flows.some((flow) => flow.counts.pending > 0 || flow.tasks.some((task) => task.running)) ||
+    Boolean(data.orders.poll?.running) ||
+    data.orders.counts.waiting > 0;
   // While work is under way the figures refresh by themselves.
-  useEffect(() => {
-    if (!working) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 3_000);
-    return () => clearInterval(timer);
-  }, [working, revalidator]);
+  usePollWhile(working, 3_000);
 
   const nothingYet = !data.joorConnected || data.flows.every((flow) => !flow.enabled);
   return (
@@ -169,6 +175,7 @@ export default function Dashboard() {
             {data.flows.map((flow) => (
               <FlowCard key={flow.key} flow={flow} />
             ))}
+            <OrdersCard orders={data.orders} />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -236,4 +243,8 @@ export default function Dashboard() {
       </Layout>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorPage title="JOOR sync" heading="The dashboard could not be loaded" />;
 }

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import { RouteErrorPage } from "~/components/route-error-page";
 import { loadActivityPage, readActivityFilter } from "~/dashboard/activity-log.server";
 import { authenticate } from "~/shopify.server";
 
@@ -92,4 +93,8 @@ export default function Activity() {
       </BlockStack>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorPage title="Activity" heading="The activity could not be loaded" />;
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useFetcher, useLoaderData, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useActionData, useFetcher, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -17,14 +17,16 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
+import { RouteErrorPage } from "~/components/route-error-page";
 import { prisma } from "~/db.server";
 import { TaskKind } from "~/flows/task-kinds";
 import { toFormEntries, type FieldErrors, type SecretField, type SettingsFormValues } from "~/settings/form-fields";
-import { connectionToTest, readStoredSettings, settingsPageView } from "~/settings/form.server";
-import { listJoorPriceTypes, listShopLocations, testJoorConnection, type Lookup, type PriceTypeChoice } from "~/settings/lookups.server";
+import { runSettingsAction } from "~/settings/actions.server";
+import { settingsShouldRevalidate } from "~/settings/revalidate";
+import { readStoredSettings, settingsPageView } from "~/settings/form.server";
+import { listJoorPriceTypes, listShopLocations, type Lookup, type PriceTypeChoice } from "~/settings/lookups.server";
 import type { FlowOptions } from "~/settings/options";
-import { saveSettingsForm } from "~/settings/save.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -41,20 +43,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = await request.formData();
-  if (form.get("intent") === "test") {
-    const parsed = await connectionToTest(prisma, session.shop, form);
-    if (!parsed.ok) return json({ intent: "test" as const, errors: parsed.errors, result: null }, { status: 400 });
-    return json({ intent: "test" as const, errors: {} as FieldErrors, result: await testJoorConnection(parsed.connection) });
-  }
-  const saved = await saveSettingsForm(session.shop, form);
-  if (!saved.ok) return json({ intent: "save" as const, errors: saved.errors, startedTasks: [] as TaskKind[] }, { status: 400 });
-  return json({ intent: "save" as const, errors: {} as FieldErrors, startedTasks: saved.startedTasks });
+  const { reply, status } = await runSettingsAction(session.shop, await request.formData());
+  return json(reply, { status });
 };
 
-/** A connection test changes nothing stored: reloading would only cost another JOOR and Shopify round trip. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "test" ? false : defaultShouldRevalidate;
+export const shouldRevalidate = settingsShouldRevalidate;
 
 const SECRET_LABELS: Record<SecretField, string> = {
   v2Token: "v2 API token",
@@ -84,6 +77,23 @@ function formData(values: SettingsFormValues, intent: "save" | "test"): FormData
   for (const [name, value] of toFormEntries(values)) data.append(name, value);
   data.append("intent", intent);
   return data;
+}
+
+/** One group of settings: a card beside its title and description. */
+function SettingsSection({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <Layout.AnnotatedSection title={title} description={description}>
+      <Card>{children}</Card>
+    </Layout.AnnotatedSection>
+  );
+}
+
+function Warning({ children }: { children: ReactNode }) {
+  return (
+    <Banner tone="warning">
+      <p>{children}</p>
+    </Banner>
+  );
 }
 
 export default function Settings() {
@@ -163,155 +173,135 @@ export default function Settings() {
           </Layout.Section>
         )}
 
-        <Layout.AnnotatedSection title="JOOR connection" description="The JOOR account the app writes to, with both API generations' credentials.">
-          <Card>
-            <FormLayout>
-              {credentialsUnreadable && (
-                <Banner tone="warning">
-                  <p>The saved credentials can no longer be read. Enter them again.</p>
-                </Banner>
-              )}
-              <Select
-                label="Environment"
-                options={[
-                  { label: "Sandbox", value: "sandbox" },
-                  { label: "Production", value: "production" },
-                ]}
-                {...choice("joorEnvironment")}
-              />
-              <TextField label="Account id" {...text("joorAccountId")} />
-              {secret("v2Token")}
-              <TextField label="v4 client id" {...text("v4ClientId")} />
-              {secret("v4ClientSecret")}
-              <TextField label="v4 username" {...text("v4Username")} />
-              {secret("v4Password")}
-              <InlineStack gap="300" blockAlign="center">
-                <Button loading={tester.state !== "idle"} onClick={() => tester.submit(formData(values, "test"), { method: "post" })}>
-                  Test connection
-                </Button>
-                {testResult &&
-                  (["v2", "v4"] as const).map((generation) => {
-                    const check = testResult[generation];
-                    return (
-                      <InlineStack key={generation} gap="100" blockAlign="center">
-                        <Badge tone={check.ok ? "success" : "critical"}>{`${generation} API`}</Badge>
-                        <Text as="span">{check.ok ? "Connected" : check.message}</Text>
-                      </InlineStack>
-                    );
-                  })}
-              </InlineStack>
-            </FormLayout>
-          </Card>
-        </Layout.AnnotatedSection>
+        <SettingsSection title="JOOR connection" description="The JOOR account the app writes to, with both API generations' credentials.">
+          <FormLayout>
+            {credentialsUnreadable && <Warning>The saved credentials can no longer be read. Enter them again.</Warning>}
+            <Select
+              label="Environment"
+              options={[
+                { label: "Sandbox", value: "sandbox" },
+                { label: "Production", value: "production" },
+              ]}
+              {...choice("joorEnvironment")}
+            />
+            <TextField label="Account id" {...text("joorAccountId")} />
+            {secret("v2Token")}
+            <TextField label="v4 client id" {...text("v4ClientId")} />
+            {secret("v4ClientSecret")}
+            <TextField label="v4 username" {...text("v4Username")} />
+            {secret("v4Password")}
+            <InlineStack gap="300" blockAlign="center">
+              <Button loading={tester.state !== "idle"} onClick={() => tester.submit(formData(values, "test"), { method: "post" })}>
+                Test connection
+              </Button>
+              {testResult &&
+                (["v2", "v4"] as const).map((generation) => {
+                  const check = testResult[generation];
+                  return (
+                    <InlineStack key={generation} gap="100" blockAlign="center">
+                      <Badge tone={check.ok ? "success" : "critical"}>{`${generation} API`}</Badge>
+                      <Text as="span">{check.ok ? "Connected" : check.message}</Text>
+                    </InlineStack>
+                  );
+                })}
+            </InlineStack>
+          </FormLayout>
+        </SettingsSection>
 
-        <Layout.AnnotatedSection title="Syncs" description="Switch each sync on or off. Turning one on starts its first full sync.">
-          <Card>
-            <BlockStack gap="200">
-              <Checkbox label="Customers → JOOR connections" {...toggle("customersEnabled")} />
-              <Checkbox label="Products → JOOR styles (catalog)" {...toggle("catalogEnabled")} />
-              <Checkbox label="Inventory → JOOR" helpText="Needs the catalog sync." {...toggle("inventoryEnabled")} />
-              <Checkbox label="Approved JOOR orders → Shopify orders" helpText="Needs the catalog sync." {...toggle("ordersEnabled")} />
-            </BlockStack>
-          </Card>
-        </Layout.AnnotatedSection>
+        <SettingsSection title="Syncs" description="Switch each sync on or off. Turning one on starts its first full sync.">
+          <BlockStack gap="200">
+            <Checkbox label="Customers → JOOR connections" {...toggle("customersEnabled")} />
+            <Checkbox label="Products → JOOR styles (catalog)" {...toggle("catalogEnabled")} />
+            <Checkbox label="Inventory → JOOR" helpText="Needs the catalog sync." {...toggle("inventoryEnabled")} />
+            <Checkbox label="Approved JOOR orders → Shopify orders" helpText="Needs the catalog sync." {...toggle("ordersEnabled")} />
+          </BlockStack>
+        </SettingsSection>
 
-        <Layout.AnnotatedSection title="Customers" description="Which customers become JOOR connections, and what they carry.">
-          <Card>
-            <FormLayout>
-              <TextField label="Customer tags" helpText="Comma-separated. A customer with any of these tags is synced." {...text("customerTags")} />
-              <Checkbox label="Remove the JOOR connection when the tag is removed" {...toggle("removeConnectionOnUntag")} />
-              <FormLayout.Group>
-                <TextField label="Customer group name" {...text("customerGroupName")} />
-                <TextField label="Customer group code" {...text("customerGroupCode")} />
-              </FormLayout.Group>
-              <TextField label="Sales rep code" {...text("salesRepCode")} />
-            </FormLayout>
-          </Card>
-        </Layout.AnnotatedSection>
+        <SettingsSection title="Customers" description="Which customers become JOOR connections, and what they carry.">
+          <FormLayout>
+            <TextField label="Customer tags" helpText="Comma-separated. A customer with any of these tags is synced." {...text("customerTags")} />
+            <Checkbox label="Remove the JOOR connection when the tag is removed" {...toggle("removeConnectionOnUntag")} />
+            <FormLayout.Group>
+              <TextField label="Customer group name" {...text("customerGroupName")} />
+              <TextField label="Customer group code" {...text("customerGroupCode")} />
+            </FormLayout.Group>
+            <TextField label="Sales rep code" {...text("salesRepCode")} />
+          </FormLayout>
+        </SettingsSection>
 
-        <Layout.AnnotatedSection title="Catalog" description="Which products become JOOR styles, and how.">
-          <Card>
-            <FormLayout>
-              <FormLayout.Group>
-                <TextField label="Product tag" {...text("productTag")} />
-                <TextField label="Linesheet tag prefix" helpText='e.g. "Collection_": the tag Collection_Fall26 puts a style on linesheet Fall26.' {...text("collectionTagPrefix")} />
-              </FormLayout.Group>
-              <TextField label="Made-to-order linesheets" helpText="Comma-separated linesheet names, without the prefix." {...text("madeToOrderLinesheets")} />
-              <FormLayout.Group>
-                <TextField label="Color option names" helpText="Comma-separated." {...text("colorOptionNames")} />
-                <TextField label="Size option names" helpText="Comma-separated." {...text("sizeOptionNames")} />
-              </FormLayout.Group>
-              <Select
-                label="Variant without a barcode"
-                options={Object.entries(BARCODE_RULES).map(([value, label]) => ({ label, value }))}
-                {...choice("missingBarcode")}
+        <SettingsSection title="Catalog" description="Which products become JOOR styles, and how.">
+          <FormLayout>
+            <FormLayout.Group>
+              <TextField label="Product tag" {...text("productTag")} />
+              <TextField label="Linesheet tag prefix" helpText='e.g. "Collection_": the tag Collection_Fall26 puts a style on linesheet Fall26.' {...text("collectionTagPrefix")} />
+            </FormLayout.Group>
+            <TextField label="Made-to-order linesheets" helpText="Comma-separated linesheet names, without the prefix." {...text("madeToOrderLinesheets")} />
+            <FormLayout.Group>
+              <TextField label="Color option names" helpText="Comma-separated." {...text("colorOptionNames")} />
+              <TextField label="Size option names" helpText="Comma-separated." {...text("sizeOptionNames")} />
+            </FormLayout.Group>
+            <Select
+              label="Variant without a barcode"
+              options={Object.entries(BARCODE_RULES).map(([value, label]) => ({ label, value }))}
+              {...choice("missingBarcode")}
+            />
+            <Select label="JOOR price type" options={priceTypeOptions} {...choice("priceTypeId")} />
+            {!priceTypes.ok && <Warning>{priceTypes.message}</Warning>}
+            <FormLayout.Group>
+              <TextField label="Wholesale price metafield" helpText='"namespace.key" on the variant; empty = not used.' {...text("wholesaleMetafield")} />
+              <TextField
+                label="Wholesale as % of retail"
+                type="number"
+                helpText="Used when the metafield is empty; leave empty for no fallback."
+                {...text("wholesalePercentOfRetail")}
               />
-              <Select label="JOOR price type" options={priceTypeOptions} {...choice("priceTypeId")} />
-              {!priceTypes.ok && (
-                <Banner tone="warning">
-                  <p>{priceTypes.message}</p>
-                </Banner>
-              )}
-              <FormLayout.Group>
-                <TextField label="Wholesale price metafield" helpText='"namespace.key" on the variant; empty = not used.' {...text("wholesaleMetafield")} />
-                <TextField
-                  label="Wholesale as % of retail"
-                  type="number"
-                  helpText="Used when the metafield is empty; leave empty for no fallback."
-                  {...text("wholesalePercentOfRetail")}
-                />
-              </FormLayout.Group>
-              <Checkbox label="Sync descriptions" {...toggle("syncDescription")} />
-              <Checkbox label="Sync prices" {...toggle("syncPrices")} />
-              <Checkbox label="Sync images" {...toggle("syncImages")} />
-            </FormLayout>
-          </Card>
-        </Layout.AnnotatedSection>
+            </FormLayout.Group>
+            <Checkbox label="Sync descriptions" {...toggle("syncDescription")} />
+            <Checkbox label="Sync prices" {...toggle("syncPrices")} />
+            <Checkbox label="Sync images" {...toggle("syncImages")} />
+          </FormLayout>
+        </SettingsSection>
 
-        <Layout.AnnotatedSection title="Inventory" description="Available stock, summed over the locations chosen.">
-          <Card>
-            <FormLayout>
-              {!locations.ok && (
-                <Banner tone="warning">
-                  <p>{locations.message}</p>
-                </Banner>
-              )}
-              <ChoiceList
-                title="Locations"
-                allowMultiple
-                choices={locationChoices}
-                selected={values.inventoryLocationIds}
-                onChange={(selected) => setValues((current) => ({ ...current, inventoryLocationIds: selected }))}
-                error={errors.inventoryLocationIds}
-              />
-              <Text as="p" tone="subdued">
-                None checked: every active location counts.
-              </Text>
-              <TextField label="JOOR warehouse" {...text("joorWarehouse")} />
-            </FormLayout>
-          </Card>
-        </Layout.AnnotatedSection>
+        <SettingsSection title="Inventory" description="Available stock, summed over the locations chosen.">
+          <FormLayout>
+            {!locations.ok && <Warning>{locations.message}</Warning>}
+            <ChoiceList
+              title="Locations"
+              allowMultiple
+              choices={locationChoices}
+              selected={values.inventoryLocationIds}
+              onChange={(selected) => setValues((current) => ({ ...current, inventoryLocationIds: selected }))}
+              error={errors.inventoryLocationIds}
+            />
+            <Text as="p" tone="subdued">
+              None checked: every active location counts.
+            </Text>
+            <TextField label="JOOR warehouse" {...text("joorWarehouse")} />
+          </FormLayout>
+        </SettingsSection>
 
-        <Layout.AnnotatedSection title="Orders" description="How approved JOOR orders become Shopify orders.">
-          <Card>
-            <BlockStack gap="300">
-              <TextField label="Check every (minutes)" type="number" min={1} max={60} {...text("ordersPollMinutes")} />
-              <TextField label="Order tags" helpText='Comma-separated, added besides "JOOR".' {...text("orderTags")} />
-              <Select
-                label="Stock"
-                helpText="Made-to-order lines never claim stock."
-                options={Object.entries(ORDER_INVENTORY).map(([value, label]) => ({ value, label }))}
-                {...choice("orderInventory")}
-              />
-              <Checkbox label="Create a Shopify customer for a retailer that has none" {...toggle("createOrderCustomers")} />
-              <Checkbox
-                label="Write the new customer's Shopify id back to JOOR as its Customer Code"
-                {...toggle("writeBackCustomerCode")}
-              />
-            </BlockStack>
-          </Card>
-        </Layout.AnnotatedSection>
+        <SettingsSection title="Orders" description="How approved JOOR orders become Shopify orders.">
+          <BlockStack gap="300">
+            <TextField label="Check every (minutes)" type="number" min={1} max={60} {...text("ordersPollMinutes")} />
+            <TextField label="Order tags" helpText='Comma-separated, added besides "JOOR".' {...text("orderTags")} />
+            <Select
+              label="Stock"
+              helpText="Made-to-order lines never claim stock."
+              options={Object.entries(ORDER_INVENTORY).map(([value, label]) => ({ value, label }))}
+              {...choice("orderInventory")}
+            />
+            <Checkbox label="Create a Shopify customer for a retailer that has none" {...toggle("createOrderCustomers")} />
+            <Checkbox
+              label="Write the new customer's Shopify id back to JOOR as its Customer Code"
+              {...toggle("writeBackCustomerCode")}
+            />
+          </BlockStack>
+        </SettingsSection>
       </Layout>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorPage title="Settings" heading="The settings could not be loaded" />;
 }

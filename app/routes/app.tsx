@@ -24,6 +24,7 @@ export default function App() {
         </Link>
         <Link to="/app/customers">Customers</Link>
         <Link to="/app/customers/matching">Match JOOR customers</Link>
+        <Link to="/app/orders">Orders</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>

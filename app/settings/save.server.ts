@@ -4,6 +4,7 @@ import { TaskKind } from "~/flows/task-kinds";
 import { startOneOffTask } from "~/flows/full-sync.server";
 import { RecordKind } from "~/records";
 import { markManyDirty } from "~/sync/sync-state.server";
+import { applyOrdersPollChange, ordersSetup } from "~/orders/schedule.server";
 import { parseSettingsForm, type FlowSwitches, type FormLike, type ParsedSettings } from "./form";
 import type { FieldErrors } from "./form-fields";
 import type { FlowOptions } from "./options";
@@ -89,8 +90,8 @@ async function write(tx: Prisma.TransactionClient, shop: string, settings: Parse
 
 /**
  * Validates a settings post and saves it in one transaction: options, flow switches and the sealed JOOR
- * credentials together, plus a full sync of every flow switched on or remapped. Nothing is written when any field is
- * invalid.
+ * credentials together, plus a full sync of every flow switched on or remapped, and the orders poll armed at the
+ * merchant's interval (or stopped). Nothing is written when any field is invalid.
  */
 export async function saveSettingsForm(shop: string, form: FormLike, options: SaveSettingsOptions = {}): Promise<SaveSettingsResult> {
   const db = options.prisma ?? defaultPrisma;
@@ -102,6 +103,8 @@ export async function saveSettingsForm(shop: string, form: FormLike, options: Sa
     await write(tx, shop, parsed.settings);
     const startedTasks = fullSyncsToStart(stored, parsed.settings);
     for (const kind of startedTasks) await startOneOffTask(tx, shop, kind, now());
+    const orders = (setup: FlowSetup) => ordersSetup(setup.flows, setup.options);
+    await applyOrdersPollChange(tx, shop, orders(stored), orders(parsed.settings), now());
     if (stockToResend(stored, parsed.settings)) {
       const items = await tx.syncState.findMany({ where: { shop, kind: RecordKind.inventoryItem }, select: { gid: true } });
       await markManyDirty(tx, { shop, kind: RecordKind.inventoryItem, gids: items.map((item) => item.gid), at: now() });

@@ -3,6 +3,7 @@ import { registerCustomerMatching } from "~/customers/connections-download.serve
 import { registerCustomerSync } from "~/customers/sync.server";
 import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
 import { registerInventorySync } from "~/inventory/sync.server";
+import { registerOrderImport } from "~/orders/poll.server";
 import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
 
 /**
@@ -16,6 +17,7 @@ const flowRegistrations: ReadonlyArray<(registry: HandlerRegistry, services: Flo
   registerCustomerMatching,
   registerCatalogSync,
   registerInventorySync,
+  registerOrderImport,
 ];
 
 const registered = new WeakSet<HandlerRegistry>();

@@ -31,9 +31,17 @@ export function controlPanel(deps: { shopify: ShopifyFake; joor: JoorFake; prism
         tags: p.tags,
         variants: p.variants.map((v) => ({ id: v.id, sku: v.sku, price: v.price, available: shop().availableTotal(v.inventoryItemId) })),
       })),
+      joorConnections: [...account.connections.values()].map((c) => ({
+        id: c.connectionId,
+        customerCode: c.customerCode,
+        name: c.fields.customer_name ?? null,
+        pendingValidation: c.pendingValidation,
+      })),
       joorOrders: [...account.orders.values()].map((o) => ({ id: o.id, status: o.status, export: o.export.state, lines: o.lines.length })),
       joorCalls: joor.calls.slice(-25).reverse(),
       credits: joor.creditUsage(DEMO_JOOR.accountId),
+      // What the merchant enters on onboarding or settings to connect the demo JOOR account.
+      joorLogin: DEMO_JOOR,
       syncStates: states.map((s) => ({ kind: s.kind, gid: s.gid, status: s.status, attempts: s.attempts, lastError: s.lastError, updatedAt: s.updatedAt })),
     });
   });
@@ -104,6 +112,8 @@ button{font:inherit;font-size:12px;margin:1px;padding:2px 8px;border-radius:6px;
 <section><h2>JOOR orders <button data-post="/_sandbox/api/joor/orders">New pending order</button>
 <button data-post="/_sandbox/api/joor/connections/validate">Validate pending connections</button></h2><table id="orders"></table></section>
 <section><h2>Sync states (newest first)</h2><table id="states"></table></section>
+<section><h2>JOOR connections</h2><table id="connections"></table></section>
+<section><h2>JOOR account to connect</h2><table id="login"></table></section>
 <section><h2>Calls JOOR received (newest first)</h2><table id="calls"></table></section>
 </main>
 <script>
@@ -123,6 +133,11 @@ async function refresh() {
   document.getElementById("orders").innerHTML = "<tr><th>Order</th><th>Status</th><th>Export</th><th></th></tr>" + s.joorOrders.map((o) => "<tr><td>" + esc(o.id) + "</td><td>" + esc(o.status) + "</td><td>" + esc(o.export) + "</td><td>" +
     (o.status === "APPROVED" ? btn("Set to re-export", "/_sandbox/api/joor/orders/" + o.id + "/reexport") : btn("Approve", "/_sandbox/api/joor/orders/" + o.id + "/approve")) + "</td></tr>").join("");
   document.getElementById("states").innerHTML = "<tr><th>Record</th><th>Status</th><th>Attempts</th><th>Error</th></tr>" + s.syncStates.map((r) => "<tr><td>" + esc(r.kind) + '<div class="muted">' + esc(r.gid) + "</div></td><td>" + esc(r.status) + "</td><td>" + esc(r.attempts) + '</td><td class="err">' + esc(r.lastError) + "</td></tr>").join("");
+  document.getElementById("connections").innerHTML = "<tr><th>Retailer</th><th>Customer code</th><th>State</th></tr>" + s.joorConnections.map((c) => "<tr><td>" + esc(c.name) + '<div class="muted">' + esc(c.id) + "</div></td><td>" + esc(c.customerCode) + "</td><td>" + (c.pendingValidation ? "pending validation" : "validated") + "</td></tr>").join("");
+  const login = s.joorLogin, v4 = login.credentials.v4;
+  document.getElementById("login").innerHTML = [["Environment", login.environment], ["Account id", login.accountId], ["v2 API token", login.credentials.v2Token],
+    ["v4 client id", v4.clientId], ["v4 client secret", v4.clientSecret], ["v4 username", v4.username], ["v4 password", v4.password]]
+    .map(([k, v]) => "<tr><td>" + esc(k) + "</td><td><code>" + esc(v) + "</code></td></tr>").join("");
   document.getElementById("calls").innerHTML = s.joorCalls.map((c) => "<tr><td>" + esc(new Date(c.time).toLocaleTimeString()) + "</td><td>" + esc(c.method) + " " + esc(c.path) + "</td><td>" + esc(c.status) + "</td><td>" + esc(c.credits) + " cr</td></tr>").join("");
 }
 document.addEventListener("click", async (event) => {

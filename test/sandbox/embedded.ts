@@ -57,7 +57,7 @@ export function embeddedDocumentParams(options: EmbeddedOptions): RequestHandler
   };
 }
 
-/** The App Bridge stand-in: session tokens on same-origin fetches, toasts, the nav menu, a Sandbox banner. */
+/** The App Bridge stand-in: session tokens on same-origin fetches, toasts, the loading bar, the nav menu, a Sandbox banner. */
 export function appBridgeStandIn(): string {
   return `(() => {
   const nativeFetch = window.fetch.bind(window);
@@ -79,9 +79,23 @@ export function appBridgeStandIn(): string {
     document.body.appendChild(el);
     setTimeout(() => el.remove(), 3000);
   };
-  window.shopify = { idToken, toast: { show: toast }, loading() {}, environment: { embedded: false, mobile: false } };
+  // The admin's loading bar, across the top of the page.
+  const loading = (on) => {
+    const bar = document.getElementById("sandbox-loading");
+    if (on && !bar) {
+      const el = document.createElement("div");
+      el.id = "sandbox-loading";
+      el.setAttribute("role", "progressbar");
+      el.setAttribute("aria-label", "Loading");
+      el.style.cssText = "position:fixed;top:0;left:0;right:0;height:3px;background:#2c6ecb;z-index:1001";
+      document.body.appendChild(el);
+    } else if (!on && bar) bar.remove();
+  };
+  window.shopify = { idToken, toast: { show: toast }, loading, environment: { embedded: false, mobile: false } };
   const banner = () => {
     if (document.getElementById("sandbox-banner")) return;
+    // The admin shows the menu in its own navigation, never inside the app.
+    for (const menu of document.querySelectorAll("ui-nav-menu")) menu.style.display = "none";
     const bar = document.createElement("div");
     bar.id = "sandbox-banner";
     bar.style.cssText = "background:#ffb800;color:#1a1a1a;padding:6px 12px;font:600 13px system-ui;display:flex;gap:16px;align-items:center;flex-wrap:wrap";
@@ -101,7 +115,15 @@ export function appBridgeStandIn(): string {
     }
     document.body.prepend(bar);
   };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", banner);
-  else banner();
+  // React hydrates the whole document, and may start over while it does: nothing may be added to the page
+  // before hydration has committed, which Polaris's provider marks by putting its theme class on <html>.
+  const hydrated = () => /\\bp-theme-/.test(document.documentElement.className);
+  const started = Date.now();
+  const whenHydrated = () => {
+    if (hydrated() || Date.now() - started > 10000) banner();
+    else setTimeout(whenHydrated, 50);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", whenHydrated);
+  else whenHydrated();
 })();`;
 }

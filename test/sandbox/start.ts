@@ -1,6 +1,12 @@
 /**
  * `npm run sandbox`: the real app server and worker on SQLite, against local JOOR and Shopify simulators
  * seeded with a demo brand. Everything here is local-only; none of it is part of the production server.
+ *
+ * It runs a development build (`npm run sandbox:build`): a production build compiles the local overrides, such
+ * as the App Bridge stand-in, out of the server bundle.
+ *
+ * SANDBOX_FRESH=1 installs the app on the demo shop without configuring it, so the app opens on onboarding;
+ * the demo JOOR account's credentials are printed to enter there.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,11 +19,13 @@ import { createWebhookSender } from "../fakes/shopify/webhooks";
 import { controlPanel } from "./control-panel";
 import { DEMO_JOOR, DEMO_SHOP, seedDemo } from "./demo-data";
 import { appBridgeStandIn, embeddedDocumentParams, mintSessionToken } from "./embedded";
+import { sendShopHostsTo } from "./shop-hosts";
 
 const port = Number(process.env.PORT || 3000);
 const appUrl = `http://localhost:${port}`;
 const apiKey = "sandbox-api-key";
 const apiSecret = "sandbox-api-secret";
+const fresh = process.env.SANDBOX_FRESH === "1";
 
 async function main(): Promise<void> {
   if (process.env.NODE_ENV === "production") throw new Error("The sandbox never runs with NODE_ENV=production");
@@ -36,12 +44,12 @@ async function main(): Promise<void> {
     APP_BRIDGE_URL: `${appUrl}/_sandbox/app-bridge.js`,
   });
   migrate();
+  sendShopHostsTo(shopifyServer.url);
 
   // App modules read their configuration when first imported, so they load after the environment is set.
   const { prisma, prepareDatabase } = await import("~/db.server");
   const { sessionStorage, SCOPES } = await import("~/shopify.server");
   const { markInstalled } = await import("~/shops.server");
-  const { saveJoorConnection } = await import("~/settings/settings.server");
   const { startInProcessWorker } = await import("~/sync/worker-process.server");
   const { createHttpApp, loadServerBuild } = await import("~/server/http.server");
   const { Session } = await import("@shopify/shopify-api");
@@ -54,18 +62,8 @@ async function main(): Promise<void> {
     new Session({ id: `offline_${DEMO_SHOP}`, shop: DEMO_SHOP, state: "", isOnline: false, scope: SCOPES.join(","), accessToken }),
   );
   await markInstalled(DEMO_SHOP, SCOPES.join(","));
-  await saveJoorConnection(DEMO_SHOP, DEMO_JOOR);
-  const { flowOptionsSchema } = await import("~/settings/options");
-  const { startOneOffTask } = await import("~/flows/full-sync.server");
-  const { TaskKind } = await import("~/flows/task-kinds");
-  const options = flowOptionsSchema.parse({ priceTypeId: demo.priceTypeId, wholesalePercentOfRetail: 50, madeToOrderLinesheets: ["Spring27"] });
-  await prisma.shopSettings.update({
-    where: { shop: DEMO_SHOP },
-    data: { customersEnabled: true, catalogEnabled: true, inventoryEnabled: true, ordersEnabled: true, options: JSON.stringify(options) },
-  });
-  // The demo brand switched its flows on just now: their first full syncs start, as from the settings page.
-  await startOneOffTask(prisma, DEMO_SHOP, TaskKind.customersBackfill);
-  await startOneOffTask(prisma, DEMO_SHOP, TaskKind.catalogBackfill);
+  if (fresh) console.log(`Fresh install: connect JOOR in the app with ${JSON.stringify(DEMO_JOOR)}`);
+  else await configureDemoBrand(demo.priceTypeId);
 
   const embedded = { shop: DEMO_SHOP, apiKey, apiSecret };
   const sandboxRoutes = express.Router();
@@ -93,6 +91,31 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
+}
+
+/** The demo brand as if it had finished onboarding just now: JOOR connected, every flow on, first syncs started. */
+async function configureDemoBrand(priceTypeId: string): Promise<void> {
+  const { prisma } = await import("~/db.server");
+  const { saveJoorConnection } = await import("~/settings/settings.server");
+  const { flowOptionsSchema } = await import("~/settings/options");
+  const { startOneOffTask } = await import("~/flows/full-sync.server");
+  const { TaskKind } = await import("~/flows/task-kinds");
+  await saveJoorConnection(DEMO_SHOP, DEMO_JOOR);
+  // The demo orders ask for more than some variants hold: the brand claims stock even when it runs short.
+  const options = flowOptionsSchema.parse({
+    priceTypeId,
+    wholesalePercentOfRetail: 50,
+    madeToOrderLinesheets: ["Spring27"],
+    orderInventory: "alwaysClaim",
+  });
+  await prisma.shopSettings.update({
+    where: { shop: DEMO_SHOP },
+    data: { customersEnabled: true, catalogEnabled: true, inventoryEnabled: true, ordersEnabled: true, options: JSON.stringify(options) },
+  });
+  await startOneOffTask(prisma, DEMO_SHOP, TaskKind.customersBackfill);
+  await startOneOffTask(prisma, DEMO_SHOP, TaskKind.catalogBackfill);
+  const { armOrdersPoll } = await import("~/orders/schedule.server");
+  await armOrdersPoll(prisma, DEMO_SHOP, options.ordersPollMinutes, new Date());
 }
 
 function migrate(): void {

@@ -807,6 +807,11 @@ export const rootValue = {
     const behaviour = (options.inventoryBehaviour as InventoryBehaviour | undefined) ?? "BYPASS";
     return mutate("order", () => orderView(ctx.shop, ctx.shop.createOrder(args.order as OrderInput, behaviour)));
   },
+  orderUpdate: (args: Args, ctx: RequestContext) => {
+    requireScope(ctx, "orderUpdate", "write_orders");
+    const input = args.input as { id: string; note?: string | null; tags?: string[] | null };
+    return mutate("order", () => orderView(ctx.shop, ctx.shop.updateOrder(input.id, input)));
+  },
   bulkOperationRunQuery: (args: Args, ctx: RequestContext) =>
     mutate("bulkOperation", () => bulkOperationView(ctx.startBulkQuery(args.query as string))),
 };

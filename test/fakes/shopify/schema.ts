@@ -449,6 +449,8 @@ input OrderCreateOptionsInput {
 enum OrderCreateUserErrorCode { FULFILLMENT_SERVICE_INVALID INVALID INVENTORY_CLAIM_FAILED PROCESSED_AT_INVALID REDUNDANT_CUSTOMER_FIELDS SHOP_DORMANT TAX_LINE_RATE_MISSING }
 type OrderCreateUserError { field: [String!] message: String! code: OrderCreateUserErrorCode }
 type OrderCreatePayload { order: Order userErrors: [OrderCreateUserError!]! }
+input OrderInput { id: ID! note: String tags: [String!] }
+type OrderUpdatePayload { order: Order userErrors: [UserError!]! }
 
 enum BulkOperationUserErrorCode { INVALID LIMIT_REACHED OPERATION_IN_PROGRESS }
 type BulkOperationUserError { field: [String!] message: String! code: BulkOperationUserErrorCode }
@@ -461,6 +463,7 @@ type Mutation {
   tagsRemove(id: ID!, tags: [String!]!): TagsRemovePayload
   metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
   orderCreate(order: OrderCreateOrderInput!, options: OrderCreateOptionsInput): OrderCreatePayload
+  orderUpdate(input: OrderInput!): OrderUpdatePayload
   bulkOperationRunQuery(query: String!, groupObjects: Boolean! = false): BulkOperationRunQueryPayload
 }
 `;

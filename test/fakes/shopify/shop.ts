@@ -979,6 +979,16 @@ export class FakeShop {
     this.emitStockChange(item, level);
   }
 
+  /** orderUpdate: the note and tags given replace the order's own. */
+  updateOrder(idOrGid: string, input: { note?: string | null; tags?: string[] | null }): OrderRecord {
+    const order = this.findOrder(idOrGid);
+    if (!order) throw new UserErrors([{ field: ["id"], message: "Order does not exist" }]);
+    if (input.note !== undefined) order.note = input.note;
+    if (input.tags != null) order.tags = normalizeTags(input.tags);
+    order.updatedAt = this.now();
+    return order;
+  }
+
   createOrder(input: OrderInput, behaviour: InventoryBehaviour = "BYPASS"): OrderRecord {
     const errors = this.orderErrors(input, behaviour);
     if (errors.length) throw new UserErrors(errors);
