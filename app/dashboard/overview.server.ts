@@ -1,6 +1,6 @@
 import { prisma } from "~/db.server";
 import { TaskKind } from "~/flows/task-kinds";
-import { readJoorCreditUsage } from "~/joor/budget.server";
+import { readJoorCreditHistory, readJoorCreditUsage } from "~/joor/budget.server";
 import { loadOrdersOverview } from "~/orders/page.server";
 import { RecordKind } from "~/records";
 import { getShopConfiguration } from "~/settings/settings.server";
@@ -70,6 +70,17 @@ function taskSummary(task: TaskProgress) {
   };
 }
 
+/** The JOOR account's current window and the credits of each of the last 60 minutes. */
+async function readCredits(settings: { joorEnvironment: string; joorAccountId: string | null } | null, now: Date) {
+  if (!settings?.joorAccountId) return null;
+  const environment = settings.joorEnvironment === "production" ? "production" : "sandbox";
+  const [usage, lastHour] = await Promise.all([
+    readJoorCreditUsage(environment, settings.joorAccountId, { now: () => now.getTime() }),
+    readJoorCreditHistory(environment, settings.joorAccountId, { now: now.getTime() }),
+  ]);
+  return { ...usage, lastHour };
+}
+
 /** What the dashboard shows for one shop. Reads only the database: it answers fast whatever JOOR is doing. */
 export async function loadOverview(shop: string, now = new Date()) {
   const configuration = await getShopConfiguration(shop);
@@ -90,11 +101,7 @@ export async function loadOverview(shop: string, now = new Date()) {
     prisma.activityEvent.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 10 }),
     prisma.webhookDelivery.count({ where: { shop, receivedAt: { gte: new Date(now.getTime() - 3_600_000) } } }),
     prisma.webhookDelivery.findFirst({ where: { shop }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true, topic: true } }),
-    settings?.joorAccountId
-      ? readJoorCreditUsage(settings.joorEnvironment === "production" ? "production" : "sandbox", settings.joorAccountId, {
-          now: () => now.getTime(),
-        })
-      : Promise.resolve(null),
+    readCredits(settings, now),
     loadOrdersOverview(shop, now),
   ]);
 
@@ -138,6 +145,7 @@ export async function loadOverview(shop: string, now = new Date()) {
       limit: credits.limit,
       windowEnd: credits.windowEnd?.toISOString() ?? null,
       blockedUntil: credits.blockedUntil?.toISOString() ?? null,
+      lastHour: credits.lastHour,
     },
     activity: activity.map((event) => ({
       id: event.id,

@@ -8,8 +8,9 @@
  * - anything else (new window, first use, a 429 block) reads the row, decides with the pure rules in
  *   budget.ts, and writes only if the row still holds what was read (compare-and-set); a lost race re-reads.
  */
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { prisma as defaultPrisma } from "~/db.server";
+import { log } from "~/logger.server";
 import {
   blockedWindow,
   contendedError,
@@ -75,11 +76,11 @@ export class DbCreditBudget implements CreditBudget {
     const priority = options.priority ?? false;
     for (let round = 0; round < MAX_ACQUIRE_ROUNDS; round++) {
       const now = this.now();
-      if (await this.addToOpenWindow(cost, priority, now)) return;
+      if (await this.addToOpenWindow(cost, priority, now)) return this.recordSpend(cost, now);
       const current = await this.read();
       const decision = decideAcquire(current, now, cost, priority, this.config);
       if (decision.kind === "take") {
-        if (await this.compareAndSet(current, decision.next)) return;
+        if (await this.compareAndSet(current, decision.next)) return this.recordSpend(cost, now);
         continue;
       }
       await waitOrThrow(decision, now, this.config, this.sleep);
@@ -95,6 +96,18 @@ export class DbCreditBudget implements CreditBudget {
       if (await this.compareAndSet(current, next)) return next.blockedUntil! - now;
     }
     throw contendedError();
+  }
+
+  /** Adds the credits to this minute's history row; bookkeeping only, so a failure never fails the JOOR call. */
+  private async recordSpend(cost: number, now: number): Promise<void> {
+    const minute = new Date(Math.floor(now / MINUTE_MS) * MINUTE_MS);
+    try {
+      await this.db.$executeRaw`
+        INSERT INTO "JoorCreditMinute" ("account", "minute", "credits") VALUES (${this.account}, ${minute}, ${cost})
+        ON CONFLICT ("account", "minute") DO UPDATE SET "credits" = "JoorCreditMinute"."credits" + excluded."credits"`;
+    } catch (error) {
+      log.warn("Recording JOOR credit history failed", { account: this.account, error });
+    }
   }
 
   async usage(): Promise<CreditUsage> {
@@ -152,6 +165,35 @@ export class DbCreditBudget implements CreditBudget {
     });
     return count === 1;
   }
+}
+
+const MINUTE_MS = 60_000;
+
+/** Credits taken in each of the last `minutes` minutes (oldest first), for the dashboard's chart. */
+export async function readJoorCreditHistory(
+  environment: JoorEnvironment,
+  accountId: string,
+  options: { minutes?: number; now?: number; prisma?: PrismaClient } = {},
+): Promise<number[]> {
+  const minutes = options.minutes ?? 60;
+  const db = options.prisma ?? defaultPrisma;
+  const current = Math.floor((options.now ?? Date.now()) / MINUTE_MS) * MINUTE_MS;
+  const first = current - (minutes - 1) * MINUTE_MS;
+  const rows = await db.joorCreditMinute.findMany({
+    where: { account: joorBudgetKey(environment, accountId), minute: { gte: new Date(first) } },
+  });
+  const history = Array.from({ length: minutes }, () => 0);
+  for (const row of rows) {
+    const index = Math.round((row.minute.getTime() - first) / MINUTE_MS);
+    if (index >= 0 && index < minutes) history[index] += row.credits;
+  }
+  return history;
+}
+
+/** Drops credit history older than `olderThan` (the chart shows an hour). */
+export async function pruneJoorCreditHistory(db: PrismaClient | Prisma.TransactionClient, olderThan: Date): Promise<number> {
+  const { count } = await db.joorCreditMinute.deleteMany({ where: { minute: { lt: olderThan } } });
+  return count;
 }
 
 /** Current usage of one JOOR account's window, for the dashboard. */

@@ -18,6 +18,7 @@ import {
 } from "@shopify/polaris";
 import { RouteErrorPage } from "~/components/route-error-page";
 import { usePollWhile } from "~/components/use-poll-while";
+import { CreditChart } from "~/components/credit-chart";
 import { runDashboardAction } from "~/dashboard/actions.server";
 import { loadOverview, type Overview } from "~/dashboard/overview.server";
 import { OrdersCard } from "~/orders/orders-card";
@@ -191,6 +192,7 @@ export default function Dashboard() {
                       {data.credits.used} of {data.credits.limit} used in the current 5-minute window
                     </Text>
                     <ProgressBar progress={Math.min(100, (100 * data.credits.used) / Math.max(1, data.credits.limit))} size="small" />
+                    <CreditChart perMinute={data.credits.lastHour} label="JOOR credits per minute over the last hour" />
                   </>
                 ) : (
                   <Text as="p" tone="subdued">

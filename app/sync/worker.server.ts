@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { prisma } from "../db.server";
+import { pruneJoorCreditHistory } from "../joor/budget.server";
 import { log } from "../logger.server";
 import { pruneWebhookDeliveries } from "./activity.server";
 import { errorMessage } from "./errors";
@@ -54,6 +55,8 @@ export interface WorkerHandle {
 }
 
 const MINUTE = 60_000;
+/** The dashboard charts the last hour of JOOR credits; a day is kept. */
+const CREDIT_HISTORY_MS = 24 * 60 * MINUTE;
 
 export const WORKER_DEFAULTS = {
   batchSize: 50,
@@ -278,6 +281,7 @@ class Worker {
     const olderThan = new Date(now - this.#options.webhookRetentionMs);
     const pruned = await this.#context.transact((db) => pruneWebhookDeliveries(db, olderThan));
     if (pruned > 0) log.info("Pruned old webhook deliveries", { count: pruned });
+    await this.#context.transact((db) => pruneJoorCreditHistory(db, new Date(now - CREDIT_HISTORY_MS)));
   }
 
   /** Sleeps `ms` (or until woken when null); a nudge that came while busy ends the next sleep at once. */
