@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { errorMessage } from "~/sync/errors";
+import { log } from "~/logger.server";
 import {
   alignV4Results,
   BULK_CONNECTION_BATCH_SIZE,
@@ -138,6 +139,8 @@ export interface InventoryUpdateResult {
 
 export interface OrderPage {
   orders: JoorOrder[];
+  /** Listed entries without a usable order id: nothing can import or answer them (they are logged). */
+  skipped: number;
   nextStart: number | null;
 }
 
@@ -351,7 +354,11 @@ export class JoorClient {
       },
       orderPageSchema,
     );
-    return { orders: reply[ORDER_LIST_KEY], nextStart: v2NextStart(reply.next_start) };
+    const listed = reply[ORDER_LIST_KEY];
+    const orders = listed.filter((order): order is JoorOrder => order !== null);
+    const skipped = listed.length - orders.length;
+    if (skipped > 0) log.warn("JOOR listed orders without a usable order id", { account: this.accountId, skipped });
+    return { orders, skipped, nextStart: v2NextStart(reply.next_start) };
   }
 
   async getOrder(orderId: string): Promise<JoorOrder | null> {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { bulkConnectionJobSchema, joorConnectionSchema, joorPriceSchema, joorPriceTypeSchema, joorSkuSchema, v4EnvelopeSchema } from "./schemas";
+import {
+  bulkConnectionJobSchema,
+  joorConnectionSchema,
+  joorPriceSchema,
+  joorPriceTypeSchema,
+  joorSkuSchema,
+  orderPageSchema,
+  v4EnvelopeSchema,
+} from "./schemas";
 
 describe("schemas", () => {
   it("keep unknown fields and turn numbers into ids, numeric text into numbers, empty text into absent", () => {
@@ -42,5 +50,20 @@ describe("schemas", () => {
   it("refuse what cannot be read", () => {
     expect(joorConnectionSchema.safeParse({ customer_name: "no id" }).success).toBe(false);
     expect(joorPriceSchema.safeParse({ id: {} }).success).toBe(false);
+  });
+
+  it("reads a page of orders entry by entry: an odd field reads as absent, an entry without an id as null", () => {
+    const page = orderPageSchema.parse({
+      orders: [
+        { order_id: 7, order_total: "12.50", order_comments: { odd: true }, line_items: [{ item_quantity: "two" }, "not a line"] },
+        { customer_name: "no id" },
+        "not an order",
+      ],
+    });
+    expect(page.orders).toEqual([
+      expect.objectContaining({ order_id: "7", order_total: 12.5, order_comments: undefined, line_items: [expect.objectContaining({ item_quantity: undefined }), null] }),
+      null,
+      null,
+    ]);
   });
 });

@@ -110,15 +110,29 @@ describe("malformed replies", () => {
       http.get(`${API}/v2/order/`, () => new HttpResponse('{"response": {"code": 0}, "orders": [{"order_id": 1', { headers: { "content-type": "application/json" } }), {
         once: true,
       }),
-      http.get(`${API}/v2/order/`, () => HttpResponse.json({ response: { code: 0 }, orders: [{ order_id: { nested: true } }] }), { once: true }),
-      http.get(`${API}/v2/order/`, () => HttpResponse.json({ response: { code: "0" }, orders: [{ order_id: 5, order_total: "oops" }] }), { once: true }),
+      http.get(`${API}/v2/connection/`, () => HttpResponse.json({ response: { code: 0 }, connections: [{ connection_id: { nested: true } }] }), {
+        once: true,
+      }),
+      http.get(`${API}/v2/connection/`, () => HttpResponse.json({ response: { code: "0" }, connections: "oops" }), { once: true }),
     );
     const html = await syncError(client.listOrders());
     expect(html).toMatchObject({ terminal: false, code: JOOR_BAD_RESPONSE });
     expect(html.message).toContain('HTML page ("Maintenance")');
     expect((await syncError(client.listOrders())).message).toContain("truncated or invalid JSON");
-    expect((await syncError(client.listOrders())).message).toContain("orders.0.order_id");
-    expect((await syncError(client.listOrders())).message).toContain("orders.0.order_total");
+    expect((await syncError(client.listConnections())).message).toContain("connections.0.connection_id");
+    expect((await syncError(client.listConnections())).message).toContain("connections");
+  });
+
+  it("keeps the rest of a page of orders when one order has wrong types or no id", async () => {
+    const { client } = joor.setup();
+    joor.server.use(
+      http.get(`${API}/v2/order/`, () =>
+        HttpResponse.json({ response: { code: "0" }, orders: [{ order_id: { nested: true } }, { order_id: 5, order_total: "oops" }] }),
+      ),
+    );
+    const page = await client.listOrders();
+    expect(page.skipped).toBe(1);
+    expect(page.orders).toEqual([expect.objectContaining({ order_id: "5", order_total: undefined })]);
   });
 
   it("reports v2 `response.code != 0` as refused with JOOR's comment, even on HTTP 200", async () => {

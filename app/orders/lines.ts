@@ -184,14 +184,18 @@ function textOrNull(value: string | undefined): string | null {
 
 /**
  * Reads JOOR's lines: a line with quantity 0 is left out with a warning; a missing, negative or fractional
- * quantity, a missing or negative price, or no line left refuses the order.
+ * quantity, a missing or negative price, a line that is not a line, or no line left refuses the order.
  */
-export function readOrderLines(items: readonly JoorOrderLine[]): LinesRead {
+export function readOrderLines(items: ReadonlyArray<JoorOrderLine | null>): LinesRead {
   const lines: OrderLine[] = [];
   const warnings: string[] = [];
   const problems: string[] = [];
   for (const [index, item] of items.entries()) {
     const where = `Line ${index + 1}`;
+    if (item === null) {
+      problems.push(`${where} cannot be read`);
+      continue;
+    }
     const quantity = item.item_quantity;
     const price = item.item_price;
     if (quantity === undefined) problems.push(`${where} has no quantity`);

@@ -65,7 +65,7 @@ export async function loadOrdersOverview(shop: string, now = new Date()) {
 function orderSummary(row: ImportRow) {
   const order = readPayload(row);
   if (!order) return { poNumber: null, retailer: null, lines: 0, total: null, currency: null, modifiedAt: null };
-  const computed = order.line_items.reduce((sum, line) => sum + (line.item_quantity ?? 0) * (line.item_price ?? 0), 0);
+  const computed = order.line_items.reduce((sum, line) => sum + (line?.item_quantity ?? 0) * (line?.item_price ?? 0), 0);
   const total = order.order_total !== undefined && Number.isFinite(order.order_total) ? order.order_total : computed;
   return {
     poNumber: order.customer_purchase_order ?? null,

@@ -55,7 +55,7 @@ async function listApprovedOrders(joor: JoorClient, pageSize: number): Promise<J
   for (;;) {
     const page = await joor.listOrders({ startFrom, count: pageSize });
     orders.push(...page.orders);
-    if (page.nextStart === null || page.orders.length === 0 || page.nextStart <= startFrom) return orders;
+    if (page.nextStart === null || page.orders.length + page.skipped === 0 || page.nextStart <= startFrom) return orders;
     startFrom = page.nextStart;
   }
 }

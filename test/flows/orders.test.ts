@@ -168,6 +168,22 @@ describe("orders flow: approved JOOR orders become Shopify orders", () => {
       expect(shopifyOrdersFor(h, joorId)[0].lineItems.map((line) => line.variantId)).toEqual([style.variantIds[0], style.variantIds[2]]);
       expect(h.joor.orderExport(JOOR_ACCOUNT, joorId).state).toBe("exported");
     });
+
+    it("fails only the order with an unreadable field, with the reason, and imports the rest of the page", async () => {
+      const h = harness();
+      await configureOrders(h);
+      const style = await catalogProduct(h);
+      const odd = approvedOrder(h, { order_comments: { nested: "not text" } }, [
+        { item_upc: barcodeOf(h, style, 0), item_quantity: "three" as unknown as number, item_price: 40 },
+      ]);
+      const good = approvedOrder(h, {}, [{ item_upc: barcodeOf(h, style, 0), item_quantity: 1, item_price: 40 }]);
+
+      await pollOrders(h);
+      expect((await importRows(odd))[0]).toMatchObject({ status: "failed", reason: "Line 1 has no quantity" });
+      expect(h.joor.orderExport(JOOR_ACCOUNT, odd)).toMatchObject({ state: "failed", description: "Line 1 has no quantity" });
+      expect((await importRows(good))[0]).toMatchObject({ status: "imported" });
+      expect(shopifyOrdersFor(h, good)).toHaveLength(1);
+    });
   });
 
   describe("customers", () => {
