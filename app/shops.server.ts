@@ -1,10 +1,14 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { prisma } from "./db.server";
+import { armReconcileSweep } from "./reconcile/arm.server";
 import { resumeShopWork, stopShopWork } from "./sync/shop-work.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
-/** Called after Shopify authenticates an install (or a reinstall): the shop's work may run again. */
+/**
+ * Called after Shopify authenticates an install (or a reinstall): the shop's work may run again, and a shop with
+ * flows on gets its reconcile sweep if it has none yet.
+ */
 export async function markInstalled(shop: string, scopes: string | undefined, db: Db = prisma): Promise<void> {
   const previous = await db.shopSettings.findUnique({ where: { shop }, select: { uninstalledAt: true } });
   await db.shopSettings.upsert({
@@ -13,6 +17,7 @@ export async function markInstalled(shop: string, scopes: string | undefined, db
     update: { uninstalledAt: null, scopes },
   });
   if (previous?.uninstalledAt) await resumeShopWork(db, shop);
+  await armReconcileSweep(db, shop);
 }
 
 /** app/uninstalled: the shop's sessions are gone, so nothing can run for it until it installs again. */

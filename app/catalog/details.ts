@@ -58,6 +58,8 @@ export const styleDetailsSchema = z.object({
   shape: z.object({ variants: z.number().int().nonnegative(), media: z.number().int().nonnegative() }).nullable().catch(null),
   /** Per SKU (variant id or cell external id): what JOOR refused last time. */
   skuErrors: z.record(z.string(), z.string()).catch({}),
+  /** External ids of SKU creations JOOR may have applied without the app hearing back; looked up on the next run. */
+  unansweredSkus: z.array(z.string()).catch([]),
   warnings: z.array(z.string()).catch([]),
 });
 export type StyleDetails = z.infer<typeof styleDetailsSchema>;

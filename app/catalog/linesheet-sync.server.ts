@@ -1,5 +1,6 @@
 import { Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
+import { jsonArrayElements, jsonElementText } from "~/db/dialect.server";
 import type { FlowServices } from "~/flows/services.server";
 import { isDuplicated, type V4RecordResult } from "~/joor/client.server";
 import type { JoorCollectionItemInput } from "~/joor/types";
@@ -40,11 +41,10 @@ async function readMembers(shop: string, keys: string[], now: Date): Promise<Mem
     if (busy > 0) return null;
     const members = await tx.$queryRaw<Member[]>`
       SELECT s."gid" AS "gid", s."joorId" AS "joorId",
-             json_extract(j.value, '$.key') AS "key", json_extract(j.value, '$.name') AS "name"
-      FROM "SyncState" AS s,
-           json_each(CASE WHEN json_valid(s."details") THEN s."details" ELSE '{}' END, '$.linesheets') AS j
+             ${jsonElementText("j", "key")} AS "key", ${jsonElementText("j", "name")} AS "name"
+      FROM "SyncState" AS s, ${jsonArrayElements(Prisma.sql`s."details"`, "linesheets")} AS j
       WHERE s."shop" = ${shop} AND s."kind" = ${RecordKind.product} AND s."joorId" IS NOT NULL
-        AND json_extract(j.value, '$.key') IN (${Prisma.join(keys)})`;
+        AND ${jsonElementText("j", "key")} IN (${Prisma.join(keys)})`;
     // Styles sit on a linesheet in the order they were created in Shopify, whatever order webhooks came in.
     return members.sort((a, b) => compareIds(legacyId(a.gid), legacyId(b.gid)));
   });

@@ -92,6 +92,7 @@ function styleDetails(job: StyleJob, product: CatalogProduct, previous: StyleDet
     },
     shape: { variants: product.variants.length, media: product.media.length },
     skuErrors: Object.fromEntries([...job.errors].map(([key, error]) => [key, error.message])),
+    unansweredSkus: [...job.unanswered],
     warnings: plan.warnings,
   };
 }

@@ -1,9 +1,19 @@
 import { V4_BULK_MAX_RECORDS } from "~/joor/assumptions";
 import { isDuplicated, type JoorClient, type V4RecordResult } from "~/joor/client.server";
-import type { JoorAssetInput, JoorPriceInput, JoorPriceUpdate, JoorProductUpdate, JoorSkuInput, JoorSkuUpdate } from "~/joor/types";
-import { SyncError } from "~/sync/errors";
+import type { JoorSku } from "~/joor/schemas";
+import type {
+  JoorAssetInput,
+  JoorPriceInput,
+  JoorPriceUpdate,
+  JoorProductUpdate,
+  JoorSkuInput,
+  JoorSkuUpdate,
+  JoorSkuUpdateByExternalId,
+} from "~/joor/types";
+import { isTerminal, SyncError } from "~/sync/errors";
+import { isThrottle } from "~/sync/retry";
 import type { StoredCell, StyleDetails } from "./details";
-import type { PlannedCell, StylePlan } from "./mapping";
+import { cellKey, type PlannedCell, type StylePlan } from "./mapping";
 
 /**
  * Writes a batch of styles to JOOR with as few bulk calls as the batch allows: all products, then all SKU
@@ -31,6 +41,8 @@ export interface StyleJob {
   imagesHash: string | null;
   /** Per SKU (its external id) or image: what JOOR refused in this run. */
   errors: Map<string, RecordError>;
+  /** External ids of SKU creations JOOR may have applied without the app hearing back (kept across runs). */
+  unanswered: Set<string>;
   /** Nothing more is sent for the style: its product was refused, a call failed, or JOOR lost the product. */
   failure: unknown;
   /** At least one record of the style was sent. */
@@ -49,6 +61,7 @@ export function newStyleJob(gid: string, plan: StylePlan, previous: StyleDetails
     prices: productId ? { ...previous.prices } : {},
     imagesHash: productId ? previous.hashes.images : null,
     errors: new Map(),
+    unanswered: new Set(productId ? previous.unansweredSkus : []),
     failure: null,
     wrote: false,
   };
@@ -91,6 +104,8 @@ interface Entry<R, T> {
   group: string;
   record: R;
   done(result: V4RecordResult<T>): void;
+  /** The call as a whole failed; `error` says whether JOOR may have applied it all the same. */
+  failed?(error: unknown): void;
 }
 
 /** Consecutive groups packed into calls of at most `max` records; a group larger than `max` is split. */
@@ -128,7 +143,10 @@ async function send<R, T>(
       results = await call(await joor(), batch.map((entry) => entry.record));
     } catch (error) {
       // The call as a whole failed (rate limit, JOOR down): its styles stop here and are retried.
-      for (const entry of batch) entry.job.failure ??= error;
+      for (const entry of batch) {
+        entry.job.failure ??= error;
+        entry.failed?.(error);
+      }
       continue;
     }
     batch.forEach((entry, index) => {
@@ -203,7 +221,51 @@ function creationGroup(job: StyleJob, cell: PlannedCell, newCells: number): stri
   return newCells > V4_BULK_MAX_RECORDS ? `${job.gid}|${cell.colorCode}` : job.gid;
 }
 
+/** A call refused before JOOR acted (rate limit, a request it rejects) applied nothing; any other failure may have. */
+function mayHaveApplied(error: unknown): boolean {
+  return !isThrottle(error) && !isTerminal(error);
+}
+
+/**
+ * SKU creations an earlier run sent without hearing back, looked up by external id before anything else is sent:
+ * a SKU JOOR made takes its grid cell (the updates below then bring it to what the cell should be now, even off
+ * sale when its variant is gone), so no cell gets a second SKU. A SKU whose cell has left the plan is remembered
+ * as a cell of the style's grid, and the style runs again to complete the grid around it.
+ */
+async function takeOverUnanswered(jobs: StyleJob[], joor: JoorSource, signal: AbortSignal): Promise<void> {
+  const entries = live(jobs)
+    .filter((job) => job.productId !== null)
+    .flatMap((job) =>
+      [...job.unanswered].map((externalId) => ({
+        job,
+        group: job.gid,
+        record: { external_id: externalId, product_id: job.productId as string } satisfies JoorSkuUpdateByExternalId,
+        done(result: V4RecordResult<JoorSku>) {
+          if (!result.ok) {
+            if (result.status === "NOT_FOUND") job.unanswered.delete(externalId);
+            else job.failure ??= new SyncError(`Whether JOOR created SKU ${externalId} is not known yet`, { terminal: false });
+            return;
+          }
+          job.unanswered.delete(externalId);
+          const trait = (name: string) => result.record.trait_values.find((value) => value.trait_name === name);
+          const [color, size] = [trait("Color")?.value ?? "", trait("Size")?.value ?? ""];
+          const key = cellKey(color, size);
+          if (job.cells.has(key)) return;
+          const planned = job.plan.cells.find((cell) => cell.key === key);
+          if (planned) {
+            job.cells.set(key, { ...storedCell(planned, result.id), hash: "" });
+            return;
+          }
+          job.cells.set(key, { key, color, size, colorCode: trait("Color")?.external_id ?? "", skuId: result.id, variantId: null, upc: null, hash: "" });
+          job.errors.set(externalId, { message: `${color} / ${size}: JOOR holds this SKU from an earlier attempt; the grid is completed next`, transient: true });
+        },
+      })),
+    );
+  await send(entries, (client, records) => client.updateSkusByExternalId(records), joor, signal);
+}
+
 async function writeSkus(jobs: StyleJob[], joor: JoorSource, signal: AbortSignal): Promise<void> {
+  await takeOverUnanswered(jobs, joor, signal);
   const ready = live(jobs).filter((job) => job.productId !== null);
   const updateEntry = (job: StyleJob, cell: PlannedCell, skuId: string, claim = false) => ({
     job,
@@ -244,7 +306,13 @@ async function writeSkus(jobs: StyleJob[], joor: JoorSource, signal: AbortSignal
           if (result.ok) job.cells.set(cell.key, storedCell(cell, result.id));
           else if (isDuplicated(result) && result.existingId && !heldByOtherCell(job, result.existingId)) {
             duplicates.push(updateEntry(job, cell, result.existingId, true));
-          } else addError(job, cell.externalId, cell.label, result);
+          } else {
+            if (result.status === NO_ANSWER) job.unanswered.add(cell.externalId);
+            addError(job, cell.externalId, cell.label, result);
+          }
+        },
+        failed(error: unknown) {
+          if (mayHaveApplied(error)) job.unanswered.add(cell.externalId);
         },
       }));
     }),

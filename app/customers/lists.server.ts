@@ -3,11 +3,12 @@
  * - Upload: tagged customers not yet in JOOR (no JOOR id) and not stopped;
  * - Update: customers in JOOR (JOOR id set) changed since their last sync: waiting (dirty, retry), given up
  *   (failed), or marked dirty after the last successful sync.
- * Every query names the shop. Searching matches name, email and company (SQLite's LIKE folds case for ASCII
- * letters only).
+ * Every query names the shop. Searching matches name, email and company, ignoring letter case (on SQLite for
+ * ASCII letters only).
  */
 import { Prisma, type SyncState } from "@prisma/client";
 import { prisma } from "~/db.server";
+import { jsonText, likeIgnoringCase } from "~/db/dialect.server";
 import type { JoorConnectionInput } from "~/joor/types";
 import { legacyId, RecordKind } from "~/records";
 import { parseJson } from "~/sync/json";
@@ -82,7 +83,7 @@ export function toListRow(row: SyncState): CustomerListRow {
   };
 }
 
-const detailsField = (path: string) => Prisma.sql`CASE WHEN json_valid("details") THEN json_extract("details", ${path}) END`;
+const detailsField = (key: string) => jsonText(Prisma.sql`"details"`, key);
 
 function listCondition(list: CustomerList): Prisma.Sql {
   if (list === "upload") return Prisma.sql`"joorId" IS NULL`;
@@ -107,7 +108,7 @@ function whereClause(shop: string, list: CustomerList, search?: string): Prisma.
     const pattern = likePattern(term);
     conditions.push(
       Prisma.sql`(${Prisma.join(
-        ["$.name", "$.email", "$.company"].map((path) => Prisma.sql`${detailsField(path)} LIKE ${pattern} ESCAPE '\\'`),
+        ["name", "email", "company"].map((key) => Prisma.sql`${detailsField(key)} ${likeIgnoringCase()} ${pattern} ESCAPE '\\'`),
         " OR ",
       )})`,
     );

@@ -37,12 +37,13 @@ export async function loadActivityPage(shop: string, filter: ActivityFilter) {
       shop,
       ...(filter.flow ? { flow: filter.flow } : {}),
       ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.record
-        ? { OR: [{ recordGid: { contains: filter.record } }, { label: { contains: filter.record } }] }
-        : {}),
-      ...(cursor
-        ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
-        : {}),
+      // Two OR groups, so they are ANDed (spread side by side, the second would replace the first).
+      AND: [
+        filter.record ? { OR: [{ recordGid: { contains: filter.record } }, { label: { contains: filter.record } }] } : {},
+        cursor
+          ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+          : {},
+      ],
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: ACTIVITY_PAGE_SIZE + 1,

@@ -10,6 +10,8 @@ export const TaskKind = {
   catalogBackfill: "catalog-backfill",
   /** Reads JOOR's approved orders and imports each into Shopify once; periodic, at the merchant's interval. */
   ordersPoll: "orders-poll",
+  /** Marks records Shopify changed since the last sweep, in case their webhooks never arrived; periodic. */
+  reconcileSweep: "reconcile-sweep",
 } as const;
 
 export type TaskKind = (typeof TaskKind)[keyof typeof TaskKind];

@@ -140,7 +140,10 @@ export class V4TokenSource {
     }
     const parsed = tokenReplySchema.safeParse(body);
     if (!parsed.success) {
-      throw new SyncError("JOOR's login service sent an unreadable reply", { terminal: false, status: raw.status });
+      // Names the field, never its value: a token reply is all secrets.
+      const field = parsed.error.issues[0]?.path.join(".");
+      const detail = body === undefined ? "the body is not JSON" : field ? `"${field}" is missing or invalid` : "not a token reply";
+      throw new SyncError(`JOOR's login service sent an unreadable reply: ${detail}`, { terminal: false, status: raw.status });
     }
     const reply = parsed.data;
     return {

@@ -1,11 +1,8 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "@prisma/client";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { sqlitePath } from "~/config/database-url";
-import { prisma } from "~/db.server";
+import { createDatabaseClient, prisma } from "~/db.server";
 import { syncError } from "./test-support";
 import { manualClock, type ManualClock } from "../../test/fakes/joor/harness";
 import {
@@ -137,8 +134,7 @@ describe.each(budgetKinds)("%s", (_name, make) => {
 });
 
 describe("DbCreditBudget shared between processes", () => {
-  const url = sqlitePath();
-  const second = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+  const second = createDatabaseClient();
 
   afterAll(async () => {
     await second.$disconnect();
@@ -183,7 +179,7 @@ describe("DbCreditBudget shared between processes", () => {
     expect(row?.creditsUsed).toBe(100);
   });
 
-  it("never hands out more than the window holds to several worker processes on one SQLite file", async () => {
+  it("never hands out more than the window holds to several worker processes on one database", async () => {
     const script = fileURLToPath(new URL("./testdata/budget-contender.ts", import.meta.url));
     const contend = () =>
       run(process.execPath, ["--import", "tsx", script, "processes", "20", String(Date.UTC(2026, 0, 5))], {

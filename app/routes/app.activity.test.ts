@@ -47,6 +47,12 @@ describe("activity", () => {
     const customersFailed = await page("?flow=customers&status=failed");
     expect(customersFailed.events.length).toBeGreaterThan(0);
     expect(customersFailed.events.every((e: { flow: string; status: string }) => e.flow === "customers" && e.status === "failed")).toBe(true);
+    // The record filter holds on every page.
+    const firstOfMany = await page("?record=Record");
+    const next = await page(`?record=Record&before=${encodeURIComponent(firstOfMany.nextBefore)}`);
+    expect(next.events).toHaveLength(5);
+    await prisma.activityEvent.create({ data: { shop: SHOP, flow: "catalog", action: "sync", status: "failed", label: "Other", createdAt: new Date(0) } });
+    expect((await page(`?record=Record&before=${encodeURIComponent(firstOfMany.nextBefore)}`)).events).toHaveLength(5);
     const one = await page("?record=Record%2017");
     expect(one.events.map((e: { message: string }) => e.message)).toEqual(["JOOR said no to 17"]);
     expect((await page("?flow=%00%00&before=garbage")).events).toEqual([]);

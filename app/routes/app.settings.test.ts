@@ -118,7 +118,7 @@ describe("/app/settings action", () => {
     const h = harness();
     const response = await postForm({ customersEnabled: true });
     expect(await response.json()).toMatchObject({ startedTasks: [TaskKind.customersBackfill] });
-    const tasks = await prisma.scheduledTask.findMany({ where: { shop: SHOP } });
+    const tasks = await prisma.scheduledTask.findMany({ where: { shop: SHOP, kind: { not: TaskKind.reconcileSweep } } });
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ kind: TaskKind.customersBackfill, status: "scheduled", intervalSeconds: null });
     expect(tasks[0]!.nextRunAt.getTime()).toBeLessThanOrEqual(h.clock.now());

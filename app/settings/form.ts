@@ -128,7 +128,9 @@ export function readFormValues(form: FormLike): SettingsFormValues {
 const friendlyMessage: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "too_big":
-      return issue.origin === "array" ? `At most ${String(issue.maximum)} entries` : `At most ${String(issue.maximum)} characters`;
+      if (issue.origin === "array") return `At most ${String(issue.maximum)} entries`;
+      // A number past the safe-integer range fails the whole-number check before the field's own maximum.
+      return issue.origin === "string" ? `At most ${String(issue.maximum)} characters` : "That number is too large";
     case "too_small":
       return issue.origin === "array" ? `Enter at least ${String(issue.minimum)}` : "Enter a value";
     case "invalid_value":

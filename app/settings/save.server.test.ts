@@ -68,8 +68,10 @@ describe("saveSettingsForm", () => {
 
   it("arms the first sync due now, one-off", async () => {
     expect(await save({ catalogEnabled: true })).toEqual({ ok: true, startedTasks: [TaskKind.catalogBackfill] });
-    expect(await prisma.scheduledTask.findMany({ where: { shop: SHOP } })).toEqual([
+    expect(await prisma.scheduledTask.findMany({ where: { shop: SHOP }, orderBy: { kind: "asc" } })).toEqual([
       expect.objectContaining({ kind: TaskKind.catalogBackfill, status: "scheduled", nextRunAt: NOW, intervalSeconds: null, state: null }),
+      // With a flow on, the periodic reconcile sweep is armed too, first due one interval from now.
+      expect.objectContaining({ kind: TaskKind.reconcileSweep, status: "scheduled", nextRunAt: new Date(NOW.getTime() + 900_000), intervalSeconds: 900 }),
     ]);
   });
 
@@ -84,6 +86,7 @@ describe("saveSettingsForm", () => {
     expect(tasks.map(({ kind, status, state, nextRunAt }) => ({ kind, status, state, nextRunAt }))).toEqual([
       { kind: TaskKind.catalogBackfill, status: "scheduled", state: '{"bulkOperationId":"op-1"}', nextRunAt: NOW },
       { kind: TaskKind.customersBackfill, status: "scheduled", state: null, nextRunAt: NOW },
+      expect.objectContaining({ kind: TaskKind.reconcileSweep, status: "scheduled" }),
     ]);
   });
 

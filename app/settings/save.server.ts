@@ -5,6 +5,7 @@ import { startOneOffTask } from "~/flows/full-sync.server";
 import { RecordKind } from "~/records";
 import { markManyDirty } from "~/sync/sync-state.server";
 import { applyOrdersPollChange, ordersSetup } from "~/orders/schedule.server";
+import { armReconcileSweep } from "~/reconcile/arm.server";
 import { parseSettingsForm, type FlowSwitches, type FormLike, type ParsedSettings } from "./form";
 import type { FieldErrors } from "./form-fields";
 import type { FlowOptions } from "./options";
@@ -90,8 +91,9 @@ async function write(tx: Prisma.TransactionClient, shop: string, settings: Parse
 
 /**
  * Validates a settings post and saves it in one transaction: options, flow switches and the sealed JOOR
- * credentials together, plus a full sync of every flow switched on or remapped, and the orders poll armed at the
- * merchant's interval (or stopped). Nothing is written when any field is invalid.
+ * credentials together, plus a full sync of every flow switched on or remapped, the orders poll armed at the
+ * merchant's interval (or stopped), and the reconcile sweep armed while any flow is on. Nothing is written when
+ * any field is invalid.
  */
 export async function saveSettingsForm(shop: string, form: FormLike, options: SaveSettingsOptions = {}): Promise<SaveSettingsResult> {
   const db = options.prisma ?? defaultPrisma;
@@ -109,6 +111,7 @@ export async function saveSettingsForm(shop: string, form: FormLike, options: Sa
       const items = await tx.syncState.findMany({ where: { shop, kind: RecordKind.inventoryItem }, select: { gid: true } });
       await markManyDirty(tx, { shop, kind: RecordKind.inventoryItem, gids: items.map((item) => item.gid), at: now() });
     }
+    await armReconcileSweep(tx, shop, now());
     return { ok: true, startedTasks };
   });
 }

@@ -4,6 +4,7 @@ import { registerCustomerSync } from "~/customers/sync.server";
 import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
 import { registerInventorySync } from "~/inventory/sync.server";
 import { registerOrderImport } from "~/orders/poll.server";
+import { registerReconcileSweep } from "~/reconcile/sweep.server";
 import { registry as defaultRegistry, type HandlerRegistry } from "./registry";
 
 /**
@@ -18,6 +19,7 @@ const flowRegistrations: ReadonlyArray<(registry: HandlerRegistry, services: Flo
   registerCatalogSync,
   registerInventorySync,
   registerOrderImport,
+  registerReconcileSweep,
 ];
 
 const registered = new WeakSet<HandlerRegistry>();

@@ -124,8 +124,11 @@ async function writeSyncOutcomes(batch: ClaimedBatch, outcomes: SyncOutcome[], c
     const activities: ActivityInput[] = [];
     for (const { row, outcome, plan } of plans) {
       if (plan.kind === "shop-gone") continue;
-      written[await writeRowPlan(db, batch.token, row, plan)] += 1;
-      if (plan.activity) {
+      const result = await writeRowPlan(db, batch.token, row, plan);
+      written[result] += 1;
+      // An outcome whose lease was lost (another worker took it, or the shop uninstalled or was redacted) is
+      // dropped, and so is its Activity line: it would describe work that did not count.
+      if (plan.activity && result !== "lost") {
         activities.push({
           shop: batch.shop,
           flow,

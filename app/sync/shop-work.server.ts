@@ -4,7 +4,8 @@ import { pauseShopTasks, resumeShopTasks } from "./tasks.server";
 /**
  * The shop uninstalled the app (a client found no offline session): nothing for it can succeed. Marking
  * ShopSettings.uninstalledAt makes every claim skip the shop, so its records keep their dirty/retry state,
- * untouched, until it comes back; its tasks are paused so the dashboard says so.
+ * untouched, until it comes back; its tasks are paused so the dashboard says so. Every lease is dropped at once:
+ * a worker mid-batch cannot write its outcomes, and the records stay due for after a reinstall.
  */
 export async function stopShopWork(db: Db, shop: string, reason: string, now = new Date()): Promise<void> {
   const marked = await db.shopSettings.updateMany({
@@ -15,6 +16,7 @@ export async function stopShopWork(db: Db, shop: string, reason: string, now = n
     await db.shopSettings.upsert({ where: { shop }, create: { shop, uninstalledAt: now }, update: {} });
   }
   await pauseShopTasks(db, shop, reason);
+  await db.syncState.updateMany({ where: { shop, leaseOwner: { not: null } }, data: { leaseOwner: null, leaseExpiresAt: null } });
 }
 
 /**

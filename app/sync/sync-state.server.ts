@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type SyncState } from "@prisma/client";
+import { skipLocked } from "../db/dialect.server";
 import { parseJson } from "./json";
 import type { RowPlan } from "./plans";
 import type { SyncStateView } from "./registry";
@@ -50,24 +51,26 @@ export interface MarkManyDirtyInput {
 /** `markDirty` for many records of one shop and kind (backfills, reconcile sweeps), in chunked statements. */
 export async function markManyDirty(db: Db, input: MarkManyDirtyInput): Promise<number> {
   const at = input.at ?? new Date();
-  const gids = [...new Set(input.gids)];
+  // Sorted: concurrent marks of overlapping records then lock rows in the same order (no deadlock on PostgreSQL).
+  const gids = [...new Set(input.gids)].sort();
   for (let start = 0; start < gids.length; start += MARK_CHUNK) {
     const rows = gids
       .slice(start, start + MARK_CHUNK)
       .map((gid) => Prisma.sql`(${randomUUID()}, ${input.shop}, ${input.kind}, ${gid}, 1, ${at}, 'dirty', 0, ${at}, ${at}, ${at})`);
-    // In an UPDATE SET every right-hand side sees the row as it was before the statement.
+    // In an UPDATE SET every right-hand side sees the row as it was before the statement. "SyncState"."x" is the
+    // stored row, excluded."x" the one proposed.
     await db.$executeRaw`
       INSERT INTO "SyncState"
         ("id", "shop", "kind", "gid", "dirtySeq", "dirtySince", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
       VALUES ${Prisma.join(rows)}
       ON CONFLICT ("shop", "kind", "gid") DO UPDATE SET
-        "dirtySeq" = "dirtySeq" + 1,
-        "dirtySince" = COALESCE("dirtySince", excluded."dirtySince"),
-        "status" = CASE WHEN "status" = 'throttled' AND "nextAttemptAt" > excluded."nextAttemptAt"
+        "dirtySeq" = "SyncState"."dirtySeq" + 1,
+        "dirtySince" = COALESCE("SyncState"."dirtySince", excluded."dirtySince"),
+        "status" = CASE WHEN "SyncState"."status" = 'throttled' AND "SyncState"."nextAttemptAt" > excluded."nextAttemptAt"
                         THEN 'throttled' ELSE 'dirty' END,
-        "nextAttemptAt" = CASE WHEN "status" = 'throttled' AND "nextAttemptAt" > excluded."nextAttemptAt"
-                               THEN "nextAttemptAt" ELSE excluded."nextAttemptAt" END,
-        "attempts" = CASE WHEN "status" IN ('retry', 'throttled') THEN "attempts" ELSE 0 END,
+        "nextAttemptAt" = CASE WHEN "SyncState"."status" = 'throttled' AND "SyncState"."nextAttemptAt" > excluded."nextAttemptAt"
+                               THEN "SyncState"."nextAttemptAt" ELSE excluded."nextAttemptAt" END,
+        "attempts" = CASE WHEN "SyncState"."status" IN ('retry', 'throttled') THEN "SyncState"."attempts" ELSE 0 END,
         "updatedAt" = excluded."updatedAt"`;
   }
   return gids.length;
@@ -137,9 +140,10 @@ const CLAIM_TRIES = 3;
 
 /**
  * Claims up to `batchSize` due records of ONE shop and kind, oldest due first, under a fresh lease token. The
- * UPDATE takes only rows whose lease is empty or expired, so concurrent workers (threads of one process or
- * processes on one SQLite file) never hold the same row, and a killed worker's rows come back once its lease
- * expires.
+ * UPDATE takes only rows whose lease is empty or expired, so concurrent workers (threads of one process, or
+ * processes on one SQLite file or one PostgreSQL database) never hold the same row, and a killed worker's rows
+ * come back once its lease expires. Run inside a transaction, PostgreSQL locks the picked rows until it commits
+ * and other claims skip them instead of waiting (`skipLocked`).
  */
 export async function claimBatch(db: Db, input: ClaimBatchInput): Promise<ClaimedBatch | null> {
   if (input.kinds.length === 0 || input.batchSize < 1) return null;
@@ -155,12 +159,15 @@ export async function claimBatch(db: Db, input: ClaimBatchInput): Promise<Claime
       ...leaseFree(now),
     };
     const order: Prisma.SyncStateOrderByWithRelationInput[] = [{ nextAttemptAt: "asc" }, { id: "asc" }];
-    const candidates = await db.syncState.findMany({
-      where: due,
-      orderBy: order,
-      take: input.batchSize,
-      select: { id: true },
-    });
+    const candidates = await db.$queryRaw<Array<{ id: string }>>`
+      SELECT "id" FROM "SyncState"
+      WHERE "shop" = ${pair.shop} AND "kind" = ${pair.kind}
+        AND "status" IN (${Prisma.join(DUE_SYNC_STATUSES)})
+        AND "nextAttemptAt" <= ${now}
+        AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" <= ${now})
+      ORDER BY "nextAttemptAt", "id"
+      LIMIT ${input.batchSize}
+      ${skipLocked()}`;
     const ids = candidates.map((row) => row.id);
     const token = `${input.owner}/${randomUUID()}`;
     await db.syncState.updateMany({

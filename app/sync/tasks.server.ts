@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type ScheduledTask } from "@prisma/client";
+import { claimCandidates, skipLocked } from "../db/dialect.server";
 import { parseJson, toJsonColumn } from "./json";
 import type { TaskPlan } from "./plans";
 import type { TaskView } from "./registry";
@@ -134,12 +135,13 @@ function claimable(now: Date): Prisma.ScheduledTaskWhereInput {
   };
 }
 
-/** Candidates looked at per claim; more than one so a race lost to another worker can fall through. */
-const TASK_CANDIDATES = 5;
+/** Spare candidates looked at per claim, so a race lost to another worker can fall through. */
+const SPARE_CANDIDATES = 4;
 
 /**
  * Claims the task that has been due longest (or whose worker died: a running task with an expired lease),
- * skipping uninstalled shops. The handler then resumes from the task's saved state.
+ * skipping uninstalled shops. The handler then resumes from the task's saved state. Run inside a transaction,
+ * PostgreSQL locks the picked task until it commits and other claims skip it instead of waiting.
  */
 export async function claimTask(db: Db, input: ClaimTaskInput): Promise<ClaimedTask | null> {
   if (input.kinds.length === 0) return null;
@@ -153,7 +155,8 @@ export async function claimTask(db: Db, input: ClaimTaskInput): Promise<ClaimedT
       AND NOT EXISTS (
         SELECT 1 FROM "ShopSettings" AS s WHERE s."shop" = t."shop" AND s."uninstalledAt" IS NOT NULL)
     ORDER BY t."nextRunAt", t."id"
-    LIMIT ${TASK_CANDIDATES}`;
+    LIMIT ${claimCandidates(1, SPARE_CANDIDATES)}
+    ${skipLocked()}`;
   for (const candidate of candidates) {
     const token = `${input.owner}/${randomUUID()}`;
     const claimed = await db.scheduledTask.updateMany({

@@ -37,10 +37,10 @@ export function startInProcessWorker(overrides: WorkerOptions = {}): WorkerHandl
 /** `npm run worker`: the same worker as a process of its own; SIGTERM/SIGINT finish the running batch, then exit. */
 async function main(): Promise<void> {
   await prepareDatabase();
-  const worker = startInProcessWorker();
+  let worker: WorkerHandle | null = null;
   const shutdown = (signal: string) => {
     log.info("Sync worker shutting down", { signal });
-    worker.stop().then(
+    (worker?.stop() ?? Promise.resolve()).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error("Sync worker shutdown failed", { error });
@@ -48,8 +48,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Listening before the worker starts (and says so): a signal sent the moment it has started stops it
+  // gracefully instead of killing the process.
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+  worker = startInProcessWorker();
 }
 
 function isEntry(): boolean {

@@ -75,3 +75,14 @@ describe("webhookHint", () => {
     expect(() => webhookHint(topic, payload)).toThrow(MalformedPayloadError);
   });
 });
+
+describe("a payload naming another shop", () => {
+  it.each([
+    ["APP_UNINSTALLED", { id: 1, myshopify_domain: "victim.myshopify.com" }],
+    ["SHOP_REDACT", { shop_id: 1, shop_domain: "victim.myshopify.com" }],
+    ["CUSTOMERS_REDACT", { shop_domain: "VICTIM.myshopify.com", customer: { id: 5 } }],
+  ])("%s is refused when the headers name another shop", (topic, payload) => {
+    expect(() => webhookHint(topic, payload, "attacker.myshopify.com")).toThrow(MalformedPayloadError);
+    expect(webhookHint(topic, payload, "victim.myshopify.com").type).not.toBe("record");
+  });
+});

@@ -37,11 +37,28 @@ export const SUBSCRIBED_TOPICS = [
   "SHOP_REDACT",
 ];
 
-export function webhookHint(topic: string, payload: unknown): WebhookHint {
+/**
+ * Payload fields that name the shop (app/uninstalled, shop/redact, customers/redact, data requests). Shopify's
+ * HMAC covers the body only, so a signed body replayed under another shop's header must not act on that shop.
+ */
+const SHOP_FIELDS = ["shop_domain", "myshopify_domain"];
+
+function checkShop(body: Record<string, unknown>, shop: string, topic: string): void {
+  for (const field of SHOP_FIELDS) {
+    const named = body[field];
+    if (typeof named === "string" && named.trim() && named.trim().toLowerCase() !== shop.toLowerCase()) {
+      throw new MalformedPayloadError(`${topic}: the payload's ${field} is ${named}, but the delivery is for ${shop}`);
+    }
+  }
+}
+
+/** `shop` is the delivery's X-Shopify-Shop-Domain; a payload naming another shop is refused. */
+export function webhookHint(topic: string, payload: unknown, shop?: string): WebhookHint {
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
     throw new MalformedPayloadError(`${topic}: the body is not a JSON object`);
   }
   const body = payload as Record<string, unknown>;
+  if (shop !== undefined) checkShop(body, shop, topic);
   const record = RECORD_TOPICS[topic];
   if (record) return { type: "record", kind: record.kind, gid: recordGid(body, record.type, record.idField, topic) };
 

@@ -1,12 +1,14 @@
 import { Prisma } from "@prisma/client";
+import { applyComplianceRequest } from "~/compliance/apply.server";
+import { complianceRequest } from "~/compliance/requests";
 import { prisma } from "~/db.server";
 import { log } from "~/logger.server";
 import { authenticate } from "~/shopify.server";
 import { markUninstalled, updateGrantedScopes } from "~/shops.server";
-import { recordActivity } from "~/sync/activity.server";
 import { markDirty } from "~/sync/sync-state.server";
 import { wakeWaitingTasks } from "~/sync/tasks.server";
 import { nudgeWorker } from "~/sync/worker.server";
+import { readBodyWithin } from "./body.server";
 import { webhookHint, type WebhookHint } from "./hints";
 import { MalformedPayloadError, parseWebhookBody } from "./payload";
 
@@ -30,8 +32,8 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_WEBHOOK_BYTES) return refuse(413, "Webhook body too large", { bytes: declared });
 
-  const raw = await request.text();
-  if (raw.length > MAX_WEBHOOK_BYTES) return refuse(413, "Webhook body too large", { bytes: raw.length });
+  const raw = await readBodyWithin(request, MAX_WEBHOOK_BYTES);
+  if (raw === null) return refuse(413, "Webhook body too large", { limit: MAX_WEBHOOK_BYTES });
 
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
@@ -53,8 +55,10 @@ export async function receiveWebhook(request: Request): Promise<Response> {
 
   const { shop, topic, webhookId } = context;
   let hint: WebhookHint;
+  let body: unknown;
   try {
-    hint = webhookHint(topic, parseWebhookBody(raw));
+    body = parseWebhookBody(raw);
+    hint = webhookHint(topic, body, shop);
   } catch (error) {
     if (error instanceof MalformedPayloadError) {
       return refuse(400, "Webhook payload malformed", { shop, topic, webhookId, reason: error.message });
@@ -63,7 +67,7 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   }
 
   const eventId = request.headers.get("x-shopify-event-id");
-  const fresh = await recordDelivery(shop, topic, webhookId, eventId, hint);
+  const fresh = await recordDelivery(shop, topic, webhookId, eventId, hint, body);
   if (!fresh) log.debug("Duplicate webhook delivery ignored", { shop, topic, webhookId });
   else if (hint.type === "record" || hint.type === "bulkOperationFinished") nudgeWorker();
   return new Response(null, { status: 200 });
@@ -85,12 +89,13 @@ async function recordDelivery(
   webhookId: string,
   eventId: string | null,
   hint: WebhookHint,
+  body: unknown,
 ): Promise<boolean> {
   try {
     return await prisma.$transaction(async (tx) => {
       if (await tx.webhookDelivery.findUnique({ where: { webhookId }, select: { webhookId: true } })) return false;
       await tx.webhookDelivery.create({ data: { webhookId, shop, topic, eventId } });
-      await applyHint(tx, shop, hint);
+      await applyHint(tx, shop, hint, body);
       return true;
     });
   } catch (error) {
@@ -100,7 +105,7 @@ async function recordDelivery(
   }
 }
 
-async function applyHint(tx: Prisma.TransactionClient, shop: string, hint: WebhookHint): Promise<void> {
+async function applyHint(tx: Prisma.TransactionClient, shop: string, hint: WebhookHint, body: unknown): Promise<void> {
   const now = new Date();
   switch (hint.type) {
     case "record":
@@ -116,14 +121,9 @@ async function applyHint(tx: Prisma.TransactionClient, shop: string, hint: Webho
       await updateGrantedScopes(shop, hint.scopes, tx);
       return;
     case "compliance":
-      await recordActivity(tx, {
-        shop,
-        flow: "compliance",
-        action: hint.request,
-        status: "received",
-        recordGid: hint.customerGid,
-        message: `Shopify sent a ${hint.request} request`,
-      });
+      // A customer's few rows, or one DELETE per table for a shop gone two days: small enough for this
+      // transaction, which records the delivery and the request's effect together (see app/compliance).
+      await applyComplianceRequest(tx, shop, complianceRequest(hint.request, hint.customerGid, body), now);
       return;
   }
 }

@@ -48,10 +48,11 @@ switch (mode) {
 
 await prepareDatabase();
 const worker = startWorker({ registry, owner, leaseMs, idleMs: 20, batchSize: 7, concurrency: 1 });
-report("started");
+// Listening before saying "started": the test may send SIGTERM the moment it reads that line.
 process.once("SIGTERM", () => {
   void worker.stop().then(() => {
     report("stopped");
     process.exit(0);
   });
 });
+report("started");

@@ -1,14 +1,12 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "@prisma/client";
-import { sqlitePath } from "~/config/database-url";
-import { prisma } from "~/db.server";
+import type { PrismaClient } from "@prisma/client";
+import { createDatabaseClient, prisma } from "~/db.server";
 
 /**
- * A second client on the test's SQLite file: its own connection, as another worker process would have, so
+ * A second client on the test's database: its own connection, as another worker process would have, so
  * claims from the two really compete for the same rows.
  */
 export function openSecondClient(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(), timeout: 10_000 }) });
+  return createDatabaseClient();
 }
 
 /** Empties the tables the sync engine reads and writes (one test file shares one database). */

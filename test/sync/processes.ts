@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
 const root = path.resolve(__dirname, "../..");
-const tsx = path.join(root, "node_modules/.bin/tsx");
 
 export interface Child {
   process: ChildProcess;
@@ -13,9 +12,13 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs a TypeScript file with tsx in a real child process on the same database file as the test. */
+/**
+ * Runs a TypeScript file (through tsx's loader) in a real child process on the same database as the test.
+ * Node runs the script itself rather than under the tsx command, which relays signals to its own child and,
+ * when that child is slow to acknowledge one on a busy machine, kills it outright.
+ */
 export function spawnTsx(script: string, args: string[] = [], env: Record<string, string> = {}): Child {
-  const child = spawn(tsx, [path.resolve(root, script), ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(root, script), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
