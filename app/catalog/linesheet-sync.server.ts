@@ -76,7 +76,13 @@ function written(entry: Rebuild, collectionId: string): SyncOutcome {
   return { gid: entry.state.gid, status: "synced", joorId: collectionId, details: entry.details, label: entry.details.name ?? undefined };
 }
 
+/** JOOR answered nothing for the record: not a refusal, and it may have been applied (a rebuild is safe to repeat). */
+const NO_ANSWER = "MISSING";
+
 function refused(entry: Rebuild, result: Extract<V4RecordResult<unknown>, { ok: false }>): SyncOutcome {
+  if (result.status === NO_ANSWER) {
+    return { gid: entry.state.gid, status: "retry", error: new SyncError(`JOOR gave no answer for the linesheet: ${result.message}`, { terminal: false }) };
+  }
   return {
     gid: entry.state.gid,
     status: "failed",

@@ -9,6 +9,8 @@ export interface RunFigures {
   outstanding: string[];
   /** Records and orders the app gave up on, with its reasons. */
   givenUp: string[];
+  /** App processes that exited on their own (not killed by the run). */
+  exited: string[];
   wallMs: number;
 }
 
@@ -20,6 +22,7 @@ const FAULT_LABELS: Array<[keyof RunFigures["faults"], string]> = [
   ["joorPartials", "JOOR partial bulk replies"],
   ["shopifyThrottled", "Shopify THROTTLED"],
   ["shopify5xx", "Shopify 5xx"],
+  ["shopifyLostAnswers", "Shopify mutations applied, answer lost"],
   ["webhookDuplicates", "Webhook duplicates"],
   ["webhookReordered", "Webhooks out of order"],
   ["webhookRetries", "Webhook redeliveries"],
@@ -48,7 +51,11 @@ export function formatReport(figures: RunFigures): { text: string; passed: boole
   const injected = FAULT_LABELS.map(([key, label]): [string, number] => [label, figures.faults[key]]);
   const checked = Object.entries(verdict.checked);
   const passed =
-    verdict.lost.length === 0 && verdict.duplicated.length === 0 && verdict.unexpected.length === 0 && figures.outstanding.length === 0;
+    verdict.lost.length === 0 &&
+    verdict.duplicated.length === 0 &&
+    verdict.unexpected.length === 0 &&
+    figures.outstanding.length === 0 &&
+    figures.exited.length === 0;
   const lines = [
     "",
     "Traffic",
@@ -73,6 +80,7 @@ export function formatReport(figures: RunFigures): { text: string; passed: boole
     ...listed("Duplicated", verdict.duplicated),
     ...listed("Unexpected", verdict.unexpected),
     ...listed("Work the app had not finished", figures.outstanding),
+    ...listed("App processes that exited on their own", figures.exited),
     ...listed("Given up by the app", figures.givenUp),
     passed ? "PASS: nothing lost, nothing doubled" : "FAIL",
   ];

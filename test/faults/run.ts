@@ -30,7 +30,7 @@ import { API_KEY, API_SECRET, APP_CREDIT_ENV, JOOR_ACCOUNT, JOOR_TIMEOUT_MS, SHO
 const RUN_TIMEOUT_MS = 6 * 60_000;
 const BURSTS = 24;
 /** Orders are placed and approved in the first bursts, so their imports settle before the day ends. */
-const ORDER_BURSTS = 16;
+const ORDER_BURSTS = 12;
 const WORKERS = 2;
 /** After the faults stop, the app has this long to catch up. */
 const CATCH_UP_MS = 150_000;
@@ -226,6 +226,7 @@ async function main(): Promise<number> {
       verdict,
       outstanding,
       givenUp: await givenUp(prisma, SHOP),
+      exited: processes.filter((child) => !child.running).map((child) => child.name),
       wallMs: Date.now() - started,
     });
     console.log(report.text);

@@ -1,7 +1,8 @@
 /**
  * The outside world of the fault run, hosted in the runner's process: the fake JOOR and the fake Shopify as
  * local HTTP servers with switchable faults, webhooks delivered to the app in bursts, and counters of every
- * fault injected.
+ * fault injected. Besides the fakes' own faults, Shopify sometimes applies a mutation and loses its answer
+ * (so an order may exist that the app did not hear of), and JOOR's replies are faulted by reply-faults.ts.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { FetchHandler, LocalServer } from "../fakes/http";
@@ -39,6 +40,8 @@ const REPLY_FAULTS: ReplyFaults = {
   retryAfterSeconds: 2,
 };
 const SHOPIFY_FAULTS = { errorRate: 0.05, errorStatus: 503 };
+/** Share of Admin API mutations Shopify applies but whose answer is lost on the way back (a 502). */
+const LOST_MUTATION_ANSWERS = 0.25;
 /** Shopify's standard bucket size with a slow refill, so bursts of reads are throttled. */
 const BUCKET = { maximumAvailable: 1_000, restoreRate: 30 };
 
@@ -97,6 +100,7 @@ export interface FaultCounts {
   joorRequests: number;
   shopifyThrottled: number;
   shopify5xx: number;
+  shopifyLostAnswers: number;
   shopifyRequests: number;
   webhookDuplicates: number;
   webhookRetries: number;
@@ -130,10 +134,19 @@ export async function startWorld(seed: number): Promise<World> {
   const accessToken = `shpat_${randomBytes(12).toString("hex")}`;
   const shop = shopify.addShop(SHOP, { accessToken, name: "Faults Brand", currencyCode: "USD", locationName: "Flagship" });
   let throttled = 0;
+  let lostAnswers = 0;
+  let lostAnswerRate = 0;
+  const answerLoss = seededRandom(seed + 7);
   const countedShopify: FetchHandler = async (request) => {
-    const response = await shopify.handler(request);
-    if (response.status === 200 && request.url.endsWith("/graphql.json")) {
-      if ((await response.clone().text()).includes('"THROTTLED"')) throttled += 1;
+    if (!request.url.endsWith("/graphql.json")) return shopify.handler(request);
+    const body = await request.text();
+    const mutation = /^\s*mutation\b/.test((JSON.parse(body) as { query?: string }).query ?? "");
+    const response = await shopify.handler(new Request(request.url, { method: request.method, headers: request.headers, body }));
+    if (response.status !== 200) return response;
+    if ((await response.clone().text()).includes('"THROTTLED"')) throttled += 1;
+    else if (mutation && lostAnswerRate > 0 && answerLoss() < lostAnswerRate) {
+      lostAnswers += 1;
+      return new Response("Bad Gateway", { status: 502 });
     }
     return response;
   };
@@ -171,6 +184,7 @@ export async function startWorld(seed: number): Promise<World> {
       Object.assign(joor.faults, JOOR_FAULTS);
       Object.assign(replyFaults, REPLY_FAULTS);
       shopify.setFaults(SHOPIFY_FAULTS);
+      lostAnswerRate = LOST_MUTATION_ANSWERS;
       shopify.bucket(SHOP).restoreRate = BUCKET.restoreRate;
     },
     /** JOOR's own credit window stays: it is how JOOR always behaves. */
@@ -178,6 +192,7 @@ export async function startWorld(seed: number): Promise<World> {
       Object.assign(joor.faults, { errorRate: 0, timeoutRate: 0 });
       Object.assign(replyFaults, { partialRate: 0, lateRate: 0, throttleRate: 0 });
       shopify.setFaults({});
+      lostAnswerRate = 0;
       shopify.bucket(SHOP).restoreRate = BUCKET.maximumAvailable;
     },
     counts() {
@@ -191,6 +206,7 @@ export async function startWorld(seed: number): Promise<World> {
         joorRequests: joor.calls.length + replyCounts.throttled,
         shopifyThrottled: throttled,
         shopify5xx: shopify.requests.filter((entry) => entry.status >= 500).length,
+        shopifyLostAnswers: lostAnswers,
         shopifyRequests: shopify.requests.length,
         webhookDuplicates: deliveries.filter((record) => record.kind !== "original" && record.attempt === 1).length,
         webhookRetries: deliveries.filter((record) => record.attempt > 1).length,

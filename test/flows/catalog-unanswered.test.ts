@@ -1,20 +1,27 @@
 import { describe, expect, it } from "vitest";
+import { FOLLOW_UP_DELAY_MS } from "~/catalog/marks.server";
 import { registerCatalogSync } from "~/catalog/register.server";
 import type { FlowServices } from "~/flows/services.server";
 import type { JoorClient } from "~/joor/client.server";
 import { SyncError } from "~/sync/errors";
 import type { ProductInput } from "../fakes/shopify";
-import { defaultPriceTypeId, gridOf, joorSkus, joorStyle, productState, styleDetailsOf } from "./catalog-support";
+import { defaultPriceTypeId, gridOf, joorCollection, joorSkus, joorStyle, linesheetState, productState, styleDetailsOf } from "./catalog-support";
 import { flowSuite, type FlowHarness } from "./harness";
 
 /**
- * JOOR may apply a SKU creation and the app never hear of it: the reply left the record out, or came after the
- * app stopped waiting. If the merchant then deletes the variant, the SKU must not stay on sale in JOOR for a
- * variant that is gone, nor sit beside a second SKU for the same grid cell.
+ * JOOR may apply a write and the app never hear of it: the reply left the record out, or came after the app
+ * stopped waiting. If the merchant then deletes the variant of a SKU created that way, the SKU must not stay on
+ * sale in JOOR for a variant that is gone, nor sit beside a second SKU for the same grid cell; a linesheet
+ * written that way is written again.
  */
 
-/** How the next SKU creation naming this external id goes unanswered (the creation itself is applied). */
-const unanswered: { externalId?: string; as?: "missing" | "timeout" } = {};
+/**
+ * How the next SKU creation naming `externalId` goes unanswered, and whether the next linesheet write does (the
+ * writes themselves are applied).
+ */
+const unanswered: { externalId?: string; as?: "missing" | "timeout"; linesheets?: boolean } = {};
+
+const MISSING = { ok: false as const, status: "MISSING", message: "JOOR returned no result for this record" };
 
 function losingAnswers(services: FlowServices): FlowServices {
   return {
@@ -22,7 +29,17 @@ function losingAnswers(services: FlowServices): FlowServices {
     async joor(shop) {
       const client = await services.joor(shop);
       const createSkus = client.createSkus.bind(client);
+      const loseLinesheets =
+        <A extends unknown[], R>(write: (...args: A) => Promise<R[]>) =>
+        async (...args: A) => {
+          const results = await write(...args);
+          if (!unanswered.linesheets) return results;
+          delete unanswered.linesheets;
+          return results.map(() => MISSING);
+        };
       return Object.assign(client, {
+        createCollections: loseLinesheets(client.createCollections.bind(client)),
+        updateCollections: loseLinesheets(client.updateCollections.bind(client)),
         createSkus: async (skus: Parameters<JoorClient["createSkus"]>[0]) => {
           const results = await createSkus(skus);
           const index = skus.findIndex((sku) => sku.external_id === unanswered.externalId);
@@ -30,7 +47,7 @@ function losingAnswers(services: FlowServices): FlowServices {
           const as = unanswered.as;
           delete unanswered.externalId;
           if (as === "timeout") throw new SyncError("JOOR did not answer POST /v4/skus/bulk_create within 30000 ms", { terminal: false, code: "JOOR_TIMEOUT" });
-          return results.map((result, at) => (at === index ? { ok: false as const, status: "MISSING", message: "JOOR returned no result for this record" } : result));
+          return results.map((result, at) => (at === index ? MISSING : result));
         },
       });
     },
@@ -110,5 +127,33 @@ describe("catalog flow: a SKU JOOR created without the app hearing of it", () =>
     const details = await styleDetailsOf(product.id);
     expect(details.skus[variant.id]).toEqual({ skuId: joorSkus(h.joor, styleId).find((sku) => sku.external_id === variant.id)!.id, upc: "300000000003" });
     expect((await productState(product.id)).status).toBe("synced");
+  });
+});
+
+describe("catalog flow: a linesheet write JOOR left unanswered", () => {
+  it("is written again rather than failed", async () => {
+    const h = harness();
+    await h.configure({ priceTypeId: defaultPriceTypeId(h.joor), wholesalePercentOfRetail: 50 }, { catalog: true });
+    const first = h.shop.createProduct({ ...SHIRT, tags: ["JOOR_ENABLED", "Collection_Fall27"] });
+    await h.drain();
+    unanswered.linesheets = true;
+    const second = h.shop.createProduct({
+      ...SHIRT,
+      title: "Camp Shirt II",
+      tags: ["JOOR_ENABLED", "Collection_Fall27"],
+      variants: [{ options: ["Red", "S"], barcode: "300000000011", price: "60.00" }],
+    });
+    await h.drain(NOW_ONLY);
+    // The style asks for its linesheet a few seconds after it is written.
+    h.clock.advance(FOLLOW_UP_DELAY_MS);
+    await h.drain(NOW_ONLY);
+    expect(unanswered.linesheets).toBeUndefined();
+    expect((await linesheetState("Fall27")).status).toBe("retry");
+
+    await h.drain();
+    expect((await linesheetState("Fall27")).status).toBe("synced");
+    expect(joorCollection(h.joor, "Fall27")?.items.map((item) => item.product_id)).toEqual(
+      [first, second].map((product) => joorStyle(h.joor, product.id)!.id),
+    );
   });
 });
