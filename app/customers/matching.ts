@@ -4,6 +4,7 @@
  * becomes when the merchant creates one from it. Pure: the task and the routes do the I/O.
  */
 import type { JoorConnection } from "~/joor/schemas";
+import type { MailingAddressInput } from "~/shopify/mailing-address";
 
 /** Why a Shopify customer is offered for a connection, strongest first. */
 export const MatchReason = {
@@ -224,19 +225,6 @@ export function exactEmailMatches(rows: ReadonlyArray<{ id: string; candidates: 
   return picks.filter((pick) => uses.get(pick.gid) === 1);
 }
 
-/** Shopify's MailingAddressInput fields the app sets. */
-export interface ShopifyAddressInput {
-  firstName?: string;
-  lastName?: string;
-  company?: string;
-  address1?: string;
-  address2?: string;
-  city?: string;
-  provinceCode?: string;
-  zip?: string;
-  countryCode?: string;
-  phone?: string;
-}
 
 /** Shopify's CustomerInput fields the app sets when creating a customer from a connection. */
 export interface ShopifyCustomerInput {
@@ -244,7 +232,7 @@ export interface ShopifyCustomerInput {
   lastName?: string;
   email?: string;
   note: string;
-  addresses: ShopifyAddressInput[];
+  addresses: MailingAddressInput[];
 }
 
 function defined<T extends object>(record: T): T {
@@ -262,11 +250,11 @@ export function customerInputFromConnection(connection: JoorConnection): Shopify
   const [first, ...rest] = (facts.contactName ?? facts.buyerName ?? facts.name ?? "").split(/\s+/).filter(Boolean);
   const person = { firstName: first, lastName: rest.length ? rest.join(" ") : undefined };
   const seen = new Set<string>();
-  const addresses: ShopifyAddressInput[] = [];
+  const addresses: MailingAddressInput[] = [];
   for (const address of [...(connection.billing?.billing_addresses ?? []), ...(connection.shipping?.shipping_addresses ?? [])]) {
     const state = present(address.state)?.toUpperCase();
     const country = present(address.country)?.toUpperCase();
-    const input = defined<ShopifyAddressInput>({
+    const input = defined<MailingAddressInput>({
       ...person,
       company: facts.name ?? undefined,
       address1: present(address.address_1) ?? undefined,

@@ -7,22 +7,11 @@ import { parseJoorDate } from "~/joor/assumptions";
 import type { JoorOrder } from "~/joor/schemas";
 import type { FlowOptions } from "~/settings/options";
 import { summarize, type LineMatch, type OrderLine } from "./lines";
+import type { MailingAddressInput } from "~/shopify/mailing-address";
 import { ORDER_TAG, SOURCE_NAME } from "./status";
 
 export type InventoryBehaviour = "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
 
-export interface MailingAddressInput {
-  firstName?: string;
-  lastName?: string;
-  company?: string;
-  address1?: string;
-  address2?: string;
-  city?: string;
-  provinceCode?: string;
-  zip?: string;
-  countryCode?: string;
-  phone?: string;
-}
 
 interface Money {
   amount: string;

@@ -67,10 +67,10 @@ export function startProcess(name: string, script: string, env: NodeJS.ProcessEn
 }
 
 /** Waits until `url` answers 200, failing early when the process dies. */
-export async function waitUntilServing(url: string, process: AppProcess, timeoutMs: number): Promise<void> {
+export async function waitUntilServing(url: string, child: AppProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!process.running) throw new Error(`${process.name} exited before serving; see ${process.logFile}`);
+    if (!child.running) throw new Error(`${child.name} exited before serving; see ${child.logFile}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -78,5 +78,5 @@ export async function waitUntilServing(url: string, process: AppProcess, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${process.name} did not answer at ${url} within ${timeoutMs} ms`);
+  throw new Error(`${child.name} did not answer at ${url} within ${timeoutMs} ms`);
 }

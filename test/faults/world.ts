@@ -45,6 +45,15 @@ const LOST_MUTATION_ANSWERS = 0.25;
 /** Shopify's standard bucket size with a slow refill, so bursts of reads are throttled. */
 const BUCKET = { maximumAvailable: 1_000, restoreRate: 30 };
 
+/** Whether a GraphQL request body carries a mutation. */
+function isMutation(body: string): boolean {
+  try {
+    return /^\s*mutation\b/.test((JSON.parse(body) as { query?: string }).query ?? "");
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Webhooks as Shopify sends them in a busy moment: the events of a burst are held, then delivered together in
  * shuffled order, with duplicates, small delays and retries of failed deliveries. Outside a burst an event is
@@ -140,7 +149,7 @@ export async function startWorld(seed: number): Promise<World> {
   const countedShopify: FetchHandler = async (request) => {
     if (!request.url.endsWith("/graphql.json")) return shopify.handler(request);
     const body = await request.text();
-    const mutation = /^\s*mutation\b/.test((JSON.parse(body) as { query?: string }).query ?? "");
+    const mutation = isMutation(body);
     const response = await shopify.handler(new Request(request.url, { method: request.method, headers: request.headers, body }));
     if (response.status !== 200) return response;
     if ((await response.clone().text()).includes('"THROTTLED"')) throttled += 1;
