@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { CREDITS_EXHAUSTED } from "../joor/budget";
-import { deferred, manualClock, resetEngineTables } from "../../test/sync/db";
+import { deferred, engineTestContext, manualClock, resetEngineTables } from "../../test/sync/db";
 import { recordActivity } from "./activity.server";
 import { ShopGoneError, SyncError, httpError } from "./errors";
 import { HandlerRegistry, type SyncHandler, type SyncStateView } from "./registry";
@@ -19,17 +19,7 @@ const at = (ms: number) => new Date(t0.getTime() + ms);
 function setup(handler: SyncHandler, overrides: Partial<RunContext> = {}) {
   const registry = new HandlerRegistry();
   registry.registerSyncHandler(kind, handler, { flow: "catalog" });
-  const ctx: RunContext = {
-    transact: engineTransactions(prisma),
-    registry,
-    leaseMs: 60_000,
-    now: clock.now,
-    random: () => 0.5,
-    policy: { baseMs: 1_000, factor: 2, capMs: 60_000, maxAttempts: 3 },
-    pendingRecheckMs: 3_600_000,
-    waitTimeoutMs: 3_600_000,
-    ...overrides,
-  };
+  const ctx = engineTestContext(registry, clock.now, overrides);
   /** Claims the next batch as `owner` and runs it to the end; null when nothing was due. */
   const runOnce = async (owner = "w1") => {
     const batch = await claimBatch(prisma, {

@@ -1,9 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { deferred, manualClock, resetEngineTables } from "../../test/sync/db";
+import { deferred, engineTestContext, manualClock, resetEngineTables } from "../../test/sync/db";
 import { ShopGoneError, httpError } from "./errors";
 import { HandlerRegistry, type TaskContext, type TaskHandler } from "./registry";
-import { engineTransactions, runTask, type RunContext } from "./runner.server";
+import { runTask } from "./runner.server";
 import { claimTask, scheduleTask, taskProgress, wakeTask, wakeWaitingTasks } from "./tasks.server";
 
 const shop = "alpha.myshopify.com";
@@ -15,16 +15,7 @@ const at = (ms: number) => new Date(t0.getTime() + ms);
 function setup(handler: TaskHandler) {
   const registry = new HandlerRegistry();
   registry.registerTaskHandler(kind, handler, { flow: "catalog" });
-  const ctx: RunContext = {
-    transact: engineTransactions(prisma),
-    registry,
-    leaseMs: 60_000,
-    now: clock.now,
-    random: () => 0.5,
-    policy: { baseMs: 1_000, factor: 2, capMs: 60_000, maxAttempts: 3 },
-    pendingRecheckMs: 3_600_000,
-    waitTimeoutMs: 600_000,
-  };
+  const ctx = engineTestContext(registry, clock.now, { waitTimeoutMs: 600_000 });
   /** Claims the next due task as `owner` and runs it to the end; null when none was due. */
   const runOnce = async (owner = "w1") => {
     const claimed = await claimTask(prisma, {

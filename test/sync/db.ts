@@ -1,3 +1,5 @@
+import type { HandlerRegistry } from "~/sync/registry";
+import { engineTransactions, type RunContext } from "~/sync/runner.server";
 import type { PrismaClient } from "@prisma/client";
 import { createDatabaseClient, prisma } from "~/db.server";
 
@@ -96,3 +98,18 @@ export function withDelays(db: PrismaClient, delay: Delay): PrismaClient {
 }
 
 export const randomPause: Delay = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+
+/** The engine's run context as the engine tests use it: fixed randomness, short backoffs, a clock they move. */
+export function engineTestContext(registry: HandlerRegistry, now: () => Date, overrides: Partial<RunContext> = {}): RunContext {
+  return {
+    transact: engineTransactions(prisma),
+    registry,
+    leaseMs: 60_000,
+    now,
+    random: () => 0.5,
+    policy: { baseMs: 1_000, factor: 2, capMs: 60_000, maxAttempts: 3 },
+    pendingRecheckMs: 3_600_000,
+    waitTimeoutMs: 3_600_000,
+    ...overrides,
+  };
+}
