@@ -331,9 +331,11 @@ async function writePrices(jobs: StyleJob[], joor: JoorSource, signal: AbortSign
   const creates: Array<Entry<JoorPriceInput, unknown>> = [];
   const updates: Array<Entry<JoorPriceUpdate, unknown>> = [];
   const duplicates: Array<Entry<JoorPriceUpdate, unknown>> = [];
+  // Unlike a style's new grid cells, its prices need not share a call: each travels alone, so calls are full.
+  const group = (job: StyleJob, skuId: string) => `${job.gid}|${skuId}`;
   const updateEntry = (job: StyleJob, cell: PlannedCell, skuId: string, priceId: string, price: { wholesale: string; retail: string; hash: string }) => ({
     job,
-    group: job.gid,
+    group: group(job, skuId),
     record: { id: priceId, wholesale_value: price.wholesale, retail_value: price.retail },
     done(result: V4RecordResult<unknown>) {
       if (result.ok) job.prices[skuId] = { id: priceId, hash: price.hash };
@@ -365,7 +367,7 @@ async function writePrices(jobs: StyleJob[], joor: JoorSource, signal: AbortSign
       }
       creates.push({
         job,
-        group: job.gid,
+        group: group(job, skuId),
         record: { sku_id: skuId, price_type_id: prices.priceTypeId, wholesale_value: price.wholesale, retail_value: price.retail },
         done(result) {
           if (result.ok) job.prices[skuId] = { id: result.id, hash: price.hash };

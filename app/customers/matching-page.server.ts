@@ -1,6 +1,7 @@
 /** What the matching screen shows: the shop's downloaded connections by view, and the two tasks' progress. */
 import type { Prisma } from "@prisma/client";
 import { prisma } from "~/db.server";
+import { containsIgnoringCase } from "~/db/dialect.server";
 import { TaskKind } from "~/flows/task-kinds";
 import { legacyId } from "~/records";
 import { taskProgress, type TaskProgress } from "~/sync/tasks.server";
@@ -102,7 +103,14 @@ export async function loadMatchingPage(
     shop,
     status: { in: VIEW_STATUSES[view] },
     ...(search
-      ? { OR: [{ name: { contains: search } }, { contactName: { contains: search } }, { email: { contains: search } }, { customerCode: search }] }
+      ? {
+          OR: [
+            { name: containsIgnoringCase(search) },
+            { contactName: containsIgnoringCase(search) },
+            { email: containsIgnoringCase(search) },
+            { customerCode: search },
+          ],
+        }
       : {}),
   };
   const [total, grouped, emailMatches, tasks] = await Promise.all([

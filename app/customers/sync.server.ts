@@ -7,7 +7,7 @@
 import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
 import { TaskKind } from "~/flows/task-kinds";
 import type { JoorClient } from "~/joor/client.server";
-import { CONNECTION_STATUS_FIELD, CONNECTION_STATUS_PENDING } from "~/joor/assumptions";
+import { BULK_CONNECTION_BATCH_SIZE, CONNECTION_STATUS_FIELD, CONNECTION_STATUS_PENDING } from "~/joor/assumptions";
 import type { JoorConnectionInput } from "~/joor/types";
 import { legacyId, RecordKind } from "~/records";
 import type { FlowOptions } from "~/settings/options";
@@ -342,7 +342,11 @@ export async function syncCustomers(context: SyncHandlerContext, services: FlowS
 
 /** Registers the customer sync (`customer` records) and the "sync all customers" backfill task. */
 export function registerCustomerSync(registry: HandlerRegistry, services: FlowServices = defaultFlowServices): void {
-  registry.registerSyncHandler(RecordKind.customer, (context) => syncCustomers(context, services), { flow: CUSTOMERS_FLOW });
+  // A batch is one bulk-connection job: as many customers as JOOR takes in one.
+  registry.registerSyncHandler(RecordKind.customer, (context) => syncCustomers(context, services), {
+    flow: CUSTOMERS_FLOW,
+    batchSize: BULK_CONNECTION_BATCH_SIZE,
+  });
   registry.registerTaskHandler(TaskKind.customersBackfill, (context) => runCustomersBackfill(context, services), {
     flow: CUSTOMERS_FLOW,
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { prisma } from "~/db.server";
+import { containsIgnoringCase } from "~/db/dialect.server";
 
 export const ACTIVITY_PAGE_SIZE = 25;
 
@@ -39,7 +40,9 @@ export async function loadActivityPage(shop: string, filter: ActivityFilter) {
       ...(filter.status ? { status: filter.status } : {}),
       // Two OR groups, so they are ANDed (spread side by side, the second would replace the first).
       AND: [
-        filter.record ? { OR: [{ recordGid: { contains: filter.record } }, { label: { contains: filter.record } }] } : {},
+        filter.record
+          ? { OR: [{ recordGid: containsIgnoringCase(filter.record) }, { label: containsIgnoringCase(filter.record) }] }
+          : {},
         cursor
           ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
           : {},

@@ -1,7 +1,7 @@
 import { Prisma } from "@prisma/client";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { jsonArrayElements, jsonElementText, jsonText, likeIgnoringCase } from "./dialect.server";
+import { containsIgnoringCase, jsonArrayElements, jsonElementText, jsonText, likeIgnoringCase } from "./dialect.server";
 
 /** Runs on whichever database the tests use: SQLite by default, PostgreSQL under `npm run test:postgres`. */
 const shop = "alpha.myshopify.com";
@@ -49,6 +49,11 @@ describe("dialect SQL", () => {
     const rows = await prisma.$queryRaw<Array<{ gid: string }>>`
       SELECT "gid" FROM "SyncState"
       WHERE ${jsonText(Prisma.sql`"details"`, "name")} ${likeIgnoringCase()} ${"%dUBOIS%"} ESCAPE '\\'`;
+    expect(rows).toEqual([{ gid: "gid://1" }]);
+  });
+
+  it("finds text containing a search in another letter case through Prisma's filters", async () => {
+    const rows = await prisma.syncState.findMany({ where: { details: containsIgnoringCase("maison DUBOIS") }, select: { gid: true } });
     expect(rows).toEqual([{ gid: "gid://1" }]);
   });
 });

@@ -60,3 +60,25 @@ export function jsonElementText(alias: string, key: string): Prisma.Sql {
 export function likeIgnoringCase(): Prisma.Sql {
   return onPostgres() ? Prisma.sql`ILIKE` : Prisma.sql`LIKE`;
 }
+
+/**
+ * A Prisma filter for text that contains `text` in any letter case. On SQLite `contains` is a LIKE, which
+ * already ignores the case of ASCII letters; on PostgreSQL it is case-sensitive unless asked for
+ * `mode: "insensitive"` (ILIKE), an option only the PostgreSQL client's types know: the cast gives the shape
+ * both clients accept.
+ */
+export function containsIgnoringCase(text: string): { contains: string } {
+  return onPostgres() ? ({ contains: text, mode: "insensitive" } as { contains: string }) : { contains: text };
+}
+
+/**
+ * The first statement of a transaction that reads, then writes. SQLite starts every transaction as a reader, and
+ * a reader cannot become the writer once another process has committed since it began: the write fails at once
+ * ("database is locked"), the busy timeout does not help. A write as the first statement (one that changes
+ * nothing) takes the write lock up front, waiting its turn under the busy timeout as BEGIN IMMEDIATE would.
+ * PostgreSQL locks rows as it goes and needs nothing.
+ */
+export async function takeWriteLock(db: Prisma.TransactionClient): Promise<void> {
+  if (onPostgres()) return;
+  await db.$executeRaw`UPDATE "SyncState" SET "id" = "id" WHERE 0`;
+}

@@ -6,6 +6,11 @@
 
 /** Shopify refuses any single query whose requested cost is above this. */
 export const MAX_QUERY_COST = 1000;
+/**
+ * Requested cost per read, below the 1,000-point bucket: a read asking for the whole bucket waits for it to be
+ * full, which the shop's other reads (customers, products) keep it from being, so it would be throttled out.
+ */
+export const READ_BUDGET = 800;
 /** Per item: the item, its variant, the variant's product, and the levels connection's own 2. */
 export const ITEM_COST = 5;
 /** Per level: the level, its location and its quantities. */
@@ -16,11 +21,11 @@ export const MIN_LEVELS_PER_ITEM = 5;
 export const MAX_PAGE_SIZE = 250;
 
 /** The most items one read can carry while still reading MIN_LEVELS_PER_ITEM levels of each. */
-export const MAX_ITEMS_PER_READ = Math.floor(MAX_QUERY_COST / (ITEM_COST + LEVEL_COST * MIN_LEVELS_PER_ITEM));
+export const MAX_ITEMS_PER_READ = Math.floor(READ_BUDGET / (ITEM_COST + LEVEL_COST * MIN_LEVELS_PER_ITEM));
 
-/** Levels read per item in the first page: as many as the cost limit allows for `itemCount` items. */
+/** Levels read per item in the first page: as many as the read budget allows for `itemCount` items. */
 export function levelsPerItem(itemCount: number): number {
-  const perItem = Math.floor((MAX_QUERY_COST / Math.max(1, itemCount) - ITEM_COST) / LEVEL_COST);
+  const perItem = Math.floor((READ_BUDGET / Math.max(1, itemCount) - ITEM_COST) / LEVEL_COST);
   return Math.min(MAX_PAGE_SIZE, Math.max(1, perItem));
 }
 

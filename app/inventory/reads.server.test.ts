@@ -1,7 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AdminClient } from "~/shopify/admin-client.server";
-import { createShopifyFake, type FakeShop } from "../../test/fakes/shopify";
+import { createShopifyFake, type FakeShop, type ShopifyFake } from "../../test/fakes/shopify";
 import { readInventoryItems } from "./items.server";
 import { listLocations } from "./locations.server";
 import { MAX_ITEMS_PER_READ } from "./read-plan";
@@ -13,6 +13,7 @@ const BIG_ID_START = "9007199254740993";
 
 const server = setupServer();
 let clock = Date.parse("2026-03-01T12:00:00Z");
+let fake: ShopifyFake;
 let shop: FakeShop;
 let queries: string[];
 
@@ -20,7 +21,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterAll(() => server.close());
 
 beforeEach(() => {
-  const fake = createShopifyFake({ now: () => clock, idStart: BIG_ID_START });
+  fake = createShopifyFake({ now: () => clock, idStart: BIG_ID_START });
   shop = fake.addShop(SHOP, { accessToken: TOKEN });
   server.resetHandlers(...fake.mswHandlers());
   queries = [];
@@ -108,6 +109,26 @@ describe("readInventoryItems", () => {
       const levels = readings.get(gid)?.levels ?? [];
       expect(levels.map((level) => level.available).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     }
+  });
+
+  it("reads a full page of items without waiting for a full bucket, which the shop's other reads keep from filling", async () => {
+    const product = shop.createProduct({
+      title: "Scarves",
+      options: ["Size"],
+      variants: Array.from({ length: MAX_ITEMS_PER_READ }, (_, index) => ({ options: [String(index)], inventory: 1 })),
+    });
+    const gids = product.variantIds.map((id) => itemGid(shop.variant(id).inventoryItemId));
+    // Another read of the shop has just taken 200 points.
+    fake.bucket(SHOP).setAvailable(fake.bucket(SHOP).maximumAvailable - 200);
+    const noWaiting = new AdminClient({
+      shop: SHOP,
+      accessToken: TOKEN,
+      sleep: () => Promise.reject(new Error("the read was throttled")),
+    });
+
+    const readings = await readInventoryItems(noWaiting, gids);
+
+    expect(gids.every((gid) => readings.get(gid)?.levels[0]?.available === 1)).toBe(true);
   });
 
   it("splits a batch larger than one read can carry", async () => {

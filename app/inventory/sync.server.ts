@@ -1,6 +1,7 @@
 import { readStyleSkus } from "~/catalog/identity";
 import { prisma } from "~/db.server";
 import { defaultFlowServices, type FlowServices } from "~/flows/services.server";
+import { INVENTORY_BATCH_SIZE } from "~/joor/assumptions";
 import type { InventoryUpdateResult } from "~/joor/client.server";
 import { log } from "~/logger.server";
 import { RecordKind } from "~/records";
@@ -105,7 +106,9 @@ async function syncInventoryBatch(services: FlowServices, context: SyncHandlerCo
 
 /** Registers the inventory flow's sync handler (records of kind "inventoryItem"). */
 export function registerInventorySync(registry: HandlerRegistry, services: FlowServices = defaultFlowServices): void {
+  // A batch is one bulk-inventory call: as many items as JOOR takes in one.
   registry.registerSyncHandler(RecordKind.inventoryItem, (context) => syncInventoryBatch(services, context), {
     flow: INVENTORY_FLOW,
+    batchSize: INVENTORY_BATCH_SIZE,
   });
 }

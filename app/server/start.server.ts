@@ -3,6 +3,7 @@ import { assertEncryptionConfigured } from "~/crypto.server";
 import { prepareDatabase } from "~/db.server";
 import { log } from "~/logger.server";
 import { startInProcessWorker } from "~/sync/worker-process.server";
+import type { WorkerHandle } from "~/sync/worker.server";
 import { createHttpApp, loadServerBuild } from "./http.server";
 
 /**
@@ -12,20 +13,22 @@ import { createHttpApp, loadServerBuild } from "./http.server";
  */
 async function main(): Promise<void> {
   assertEncryptionConfigured();
-  await prepareDatabase();
-  const build = await loadServerBuild();
-  const port = Number(process.env.PORT || 3000);
-  const server: Server = createHttpApp(build).listen(port, () => log.info("joor-sync listening", { port }));
-  const worker = process.env.WORKER === "external" ? undefined : startInProcessWorker();
-
+  const running: { server?: Server; worker?: WorkerHandle } = {};
+  // Listening before anything starts: a signal that arrives while the server starts still stops it gracefully.
   const shutdown = async (signal: string) => {
     log.info("Shutting down", { signal });
-    server.close();
-    await worker?.stop();
+    running.server?.close();
+    await running.worker?.stop();
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+
+  await prepareDatabase();
+  const build = await loadServerBuild();
+  const port = Number(process.env.PORT || 3000);
+  running.server = createHttpApp(build).listen(port, () => log.info("joor-sync listening", { port }));
+  if (process.env.WORKER !== "external") running.worker = startInProcessWorker();
 }
 
 main().catch((error: unknown) => {

@@ -46,7 +46,7 @@ export interface AdminClientOptions {
   origin?: string;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
-  /** THROTTLED answers waited out before giving up (default 5). */
+  /** THROTTLED answers waited out before giving up (default DEFAULT_THROTTLE_RETRIES). */
   maxThrottleRetries?: number;
   /** Retries after a 5xx, timeout or network error (default 2). */
   maxTransientRetries?: number;
@@ -74,6 +74,13 @@ interface Connection<TNode> {
   edges?: { node: TNode }[];
   pageInfo?: PageInfo;
 }
+
+/**
+ * Each wait is exactly what the bucket lacks, so another read of the shop (the worker's other handler, another
+ * worker) may take the points first and the wait starts over; giving up costs the batch every read it already
+ * made, so a background read keeps its turn for a good while.
+ */
+export const DEFAULT_THROTTLE_RETRIES = 20;
 
 /** GraphQL error codes that mean "try again later" rather than "this request is wrong". */
 const TRANSIENT_GRAPHQL_CODES = new Set(["INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT"]);
@@ -186,7 +193,7 @@ export class AdminClient {
       ...(options.fetch && { fetch: options.fetch }),
     });
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.maxThrottleRetries = options.maxThrottleRetries ?? 5;
+    this.maxThrottleRetries = options.maxThrottleRetries ?? DEFAULT_THROTTLE_RETRIES;
     this.maxTransientRetries = options.maxTransientRetries ?? 2;
     this.backoffMs = options.backoffMs ?? 500;
     this.timeoutMs = options.timeoutMs ?? 30_000;

@@ -80,6 +80,22 @@ describe("AdminClient", () => {
     expect(fake.requests.filter((r) => r.path.endsWith("graphql.json"))).toHaveLength(2);
   });
 
+  it("keeps its turn while other reads of the shop take the bucket before each retry", async () => {
+    const bucket = fake.bucket(SHOP);
+    bucket.setAvailable(0);
+    let rivals = 12;
+    const admin = client({
+      sleep: async (ms) => {
+        await advancingSleep(ms);
+        // Another reader got there first and emptied the bucket again.
+        if (rivals-- > 0) bucket.setAvailable(0);
+      },
+    });
+    const data = await admin.request<{ customers: { nodes: unknown[] } }>(CUSTOMERS, { after: null });
+    expect(data.customers.nodes).toEqual([]);
+    expect(sleeps).toHaveLength(13);
+  });
+
   it("gives up after the allowed THROTTLED retries with a transient error carrying the wait", async () => {
     fake.bucket(SHOP).restoreRate = 10;
     fake.bucket(SHOP).setAvailable(0);

@@ -104,6 +104,14 @@ export interface HandlerOptions {
   flow?: string;
 }
 
+export interface SyncHandlerOptions extends HandlerOptions {
+  /**
+   * Records per handler call, e.g. as many as the flow's JOOR bulk call takes; defaults to the worker's batch
+   * size. A batch size configured for the worker (SYNC_BATCH_SIZE) still caps it.
+   */
+  batchSize?: number;
+}
+
 interface Registered<H> {
   handler: H;
   flow: string;
@@ -112,10 +120,15 @@ interface Registered<H> {
 export class HandlerRegistry {
   readonly #sync = new Map<string, Registered<SyncHandler>>();
   readonly #tasks = new Map<string, Registered<TaskHandler>>();
+  readonly #batchSizes = new Map<string, number>();
 
-  registerSyncHandler(kind: string, handler: SyncHandler, options: HandlerOptions = {}): void {
+  registerSyncHandler(kind: string, handler: SyncHandler, options: SyncHandlerOptions = {}): void {
     if (this.#sync.has(kind)) throw new Error(`A sync handler for "${kind}" is already registered`);
+    if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize >= 1)) {
+      throw new Error(`The batch size of "${kind}" must be a whole number of at least 1`);
+    }
     this.#sync.set(kind, { handler, flow: options.flow ?? kind });
+    if (options.batchSize !== undefined) this.#batchSizes.set(kind, options.batchSize);
   }
 
   registerTaskHandler(kind: string, handler: TaskHandler, options: HandlerOptions = {}): void {
@@ -135,6 +148,11 @@ export class HandlerRegistry {
     return [...this.#sync.keys()];
   }
 
+  /** The batch sizes sync kinds registered with, by kind. */
+  syncBatchSizes(): Record<string, number> {
+    return Object.fromEntries(this.#batchSizes);
+  }
+
   taskKinds(): string[] {
     return [...this.#tasks.keys()];
   }
@@ -143,7 +161,7 @@ export class HandlerRegistry {
 /** The process-wide registry the worker uses unless given another. */
 export const registry = new HandlerRegistry();
 
-export function registerSyncHandler(kind: string, handler: SyncHandler, options?: HandlerOptions): void {
+export function registerSyncHandler(kind: string, handler: SyncHandler, options?: SyncHandlerOptions): void {
   registry.registerSyncHandler(kind, handler, options);
 }
 

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { takeWriteLock } from "../db/dialect.server";
 import { log } from "../logger.server";
 import { recordActivities, recordActivity, type ActivityInput } from "./activity.server";
 import {
@@ -40,11 +41,20 @@ export type Transact = <T>(step: (db: Db) => Promise<T>) => Promise<T>;
  * intake's, for one) runs inside it and is undone if that transaction rolls back — a duplicate delivery would
  * silently drop a JOOR id the worker had just written. Transactions take the adapter's lock, so they never
  * interleave; a batch's outcomes also commit together. A transaction client (no $transaction) runs steps as is.
+ * Each step takes SQLite's write lock first: a claim reads before it writes, and without the lock any commit
+ * by another process in between (intake, under a stream of webhooks) would fail it.
  */
 export function engineTransactions(db: Db): Transact {
   if (!("$transaction" in db) || typeof db.$transaction !== "function") return (step) => step(db);
   const client = db as PrismaClient;
-  return (step) => client.$transaction((tx) => step(tx), { maxWait: 10_000, timeout: 60_000 });
+  return (step) =>
+    client.$transaction(
+      async (tx) => {
+        await takeWriteLock(tx);
+        return step(tx);
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
 }
 
 /** Runs claimed work: calls the handler under a renewed lease, then writes what came back. */
@@ -112,7 +122,10 @@ async function writeSyncOutcomes(batch: ClaimedBatch, outcomes: SyncOutcome[], c
   const flow = ctx.registry.syncHandler(batch.kind)?.flow ?? batch.kind;
   const planContext = { now, policy: ctx.policy, random: ctx.random, pendingRecheckMs: ctx.pendingRecheckMs };
   const byGid = new Map(outcomes.map((outcome) => [outcome.gid, outcome]));
-  const plans = batch.rows.map((row) => {
+  // Written in gid order, the order in which markManyDirty locks rows: a process marking some of these records
+  // meanwhile then waits for this transaction instead of deadlocking with it on PostgreSQL.
+  const byGidOrder = [...batch.rows].sort((a, b) => (a.gid < b.gid ? -1 : a.gid > b.gid ? 1 : 0));
+  const plans = byGidOrder.map((row) => {
     const outcome = byGid.get(row.gid);
     return { row, outcome, plan: planSyncOutcome(row, outcome, planContext) };
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { deferred, openSecondClient, randomPause, resetEngineTables, withDelays } from "../../test/sync/db";
-import { claimBatch, markDirty, markManyDirty } from "./sync-state.server";
+import { claimBatch, markDirty, markManyDirty, releaseSyncLease } from "./sync-state.server";
 
 const shop = "alpha.myshopify.com";
 const kind = "product";
@@ -108,6 +108,20 @@ describe("claimBatch", () => {
     expect(leased).toHaveLength(25);
     expect(leased.every((r) => r.leaseExpiresAt!.getTime() === at(60_000).getTime())).toBe(true);
     expect(batch!.token.startsWith("w1/")).toBe(true);
+  });
+
+  it("takes a kind's own batch size, even more rows than one statement may name, and hands them all back", async () => {
+    const gids = Array.from({ length: 1_200 }, (_, n) => gid(n));
+    await markManyDirty(prisma, { shop, kind, gids, at: t0 });
+    await markDirty(prisma, { shop, kind: "customer", gid: "gid://shopify/Customer/1", at: t0 });
+    const batch = await claim("w1", t0, { batchSize: 2, batchSizes: { [kind]: 1_100 } });
+    expect(batch).toMatchObject({ shop, kind });
+    expect(batch!.rows).toHaveLength(1_100);
+    expect(new Set(batch!.rows.map((r) => r.id)).size).toBe(1_100);
+    expect(await prisma.syncState.count({ where: { leaseOwner: batch!.token } })).toBe(1_100);
+    expect(await releaseSyncLease(prisma, batch!.token, batch!.rows.map((r) => r.id))).toBe(1_100);
+    expect(await prisma.syncState.count({ where: { leaseOwner: { not: null } } })).toBe(0);
+    expect((await claim("w2", t0, { batchSize: 2, kinds: ["customer"], batchSizes: { [kind]: 1_100 } }))!.rows).toHaveLength(1);
   });
 
   it("leaves a shop and kind another worker is serving alone until that lease expires", async () => {

@@ -82,6 +82,8 @@ export interface ClaimBatchInput {
   /** Only kinds that have a handler. */
   kinds: string[];
   batchSize: number;
+  /** Per kind, instead of `batchSize`. */
+  batchSizes?: Readonly<Record<string, number>>;
   leaseMs: number;
   now: Date;
   /** The shop and kind served last: the next claim starts after it, so every shop gets its turn. */
@@ -137,6 +139,14 @@ async function nextDuePair(
 
 /** A claim that lost every row to another worker tries another pair this many times before giving up. */
 const CLAIM_TRIES = 3;
+/** Ids per `IN (…)` list: Prisma refuses a query with more bound values than SQLite's 999. */
+const IDS_PER_STATEMENT = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
 
 /**
  * Claims up to `batchSize` due records of ONE shop and kind, oldest due first, under a fresh lease token. The
@@ -166,15 +176,18 @@ export async function claimBatch(db: Db, input: ClaimBatchInput): Promise<Claime
         AND "nextAttemptAt" <= ${now}
         AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" <= ${now})
       ORDER BY "nextAttemptAt", "id"
-      LIMIT ${input.batchSize}
+      LIMIT ${input.batchSizes?.[pair.kind] ?? input.batchSize}
       ${skipLocked()}`;
     const ids = candidates.map((row) => row.id);
     const token = `${input.owner}/${randomUUID()}`;
-    await db.syncState.updateMany({
-      where: { id: { in: ids }, ...due },
-      data: { leaseOwner: token, leaseExpiresAt: new Date(now.getTime() + input.leaseMs) },
-    });
-    const rows = await db.syncState.findMany({ where: { id: { in: ids }, leaseOwner: token }, orderBy: order });
+    const rows: SyncState[] = [];
+    for (const part of chunks(ids, IDS_PER_STATEMENT)) {
+      await db.syncState.updateMany({
+        where: { id: { in: part }, ...due },
+        data: { leaseOwner: token, leaseExpiresAt: new Date(now.getTime() + input.leaseMs) },
+      });
+      rows.push(...(await db.syncState.findMany({ where: { id: { in: part }, leaseOwner: token }, orderBy: order })));
+    }
     if (rows.length > 0) return { token, shop: pair.shop, kind: pair.kind, rows };
   }
   return null;
@@ -188,11 +201,15 @@ export async function renewSyncLease(db: Db, token: string, until: Date): Promis
 
 /** Gives rows back untouched (no attempt spent): shutdown, or a shop that is gone. */
 export async function releaseSyncLease(db: Db, token: string, ids?: string[]): Promise<number> {
-  const result = await db.syncState.updateMany({
-    where: { leaseOwner: token, ...(ids ? { id: { in: ids } } : {}) },
-    data: { leaseOwner: null, leaseExpiresAt: null },
-  });
-  return result.count;
+  let released = 0;
+  for (const part of ids ? chunks(ids, IDS_PER_STATEMENT) : [undefined]) {
+    const result = await db.syncState.updateMany({
+      where: { leaseOwner: token, ...(part ? { id: { in: part } } : {}) },
+      data: { leaseOwner: null, leaseExpiresAt: null },
+    });
+    released += result.count;
+  }
+  return released;
 }
 
 /** How a planned outcome landed: settled, kept due because a change arrived mid-sync, or lost with the lease. */

@@ -63,15 +63,7 @@ export async function scheduleTask(db: Db, input: ScheduleTaskInput): Promise<Ta
  * arrives while the task is still running (before it returned `waiting`) is kept, not lost.
  */
 export async function wakeTask(db: Db, shop: string, kind: string, now = new Date()): Promise<boolean> {
-  const idle = await db.scheduledTask.updateMany({
-    where: { shop, kind, status: { in: ["waiting", "scheduled"] } },
-    data: { status: "scheduled", nextRunAt: now },
-  });
-  const running = await db.scheduledTask.updateMany({
-    where: { shop, kind, status: { in: RUNNING } },
-    data: { status: "rerun", nextRunAt: now },
-  });
-  return idle.count + running.count > 0;
+  return (await wake(db, Prisma.sql`"shop" = ${shop} AND "kind" = ${kind}`, ["waiting", "scheduled"], now)) > 0;
 }
 
 /**
@@ -80,15 +72,22 @@ export async function wakeTask(db: Db, shop: string, kind: string, now = new Dat
  * operation and has not yet said it is waiting. A task woken needlessly finds nothing new in its state.
  */
 export async function wakeWaitingTasks(db: Db, shop: string, now = new Date()): Promise<number> {
-  const waiting = await db.scheduledTask.updateMany({
-    where: { shop, status: "waiting" },
-    data: { status: "scheduled", nextRunAt: now },
-  });
-  const running = await db.scheduledTask.updateMany({
-    where: { shop, status: { in: RUNNING } },
-    data: { status: "rerun", nextRunAt: now },
-  });
-  return waiting.count + running.count;
+  return wake(db, Prisma.sql`"shop" = ${shop}`, ["waiting"], now);
+}
+
+/**
+ * Idle tasks (in `idle` statuses) run now; running ones run once more after their current run. One statement,
+ * so a run that ends or starts at the same moment cannot slip between an "idle" and a "running" step: on
+ * PostgreSQL an UPDATE that waited for a row lock re-checks its WHERE and recomputes its SET on the row as
+ * committed, so a task that has just gone from running to waiting is woken, and one just claimed runs again.
+ */
+async function wake(db: Db, tasks: Prisma.Sql, idle: string[], now: Date): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "ScheduledTask"
+    SET "status" = CASE WHEN "status" IN (${Prisma.join(RUNNING)}) THEN 'rerun' ELSE 'scheduled' END,
+        "nextRunAt" = ${now},
+        "updatedAt" = ${new Date()}
+    WHERE ${tasks} AND "status" IN (${Prisma.join([...idle, ...RUNNING])})`;
 }
 
 /**

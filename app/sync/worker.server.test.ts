@@ -5,7 +5,7 @@ import { deferred, eventually, resetEngineTables, withDelays } from "../../test/
 import { HandlerRegistry, type SyncHandler } from "./registry";
 import { markDirty, markManyDirty } from "./sync-state.server";
 import { scheduleTask } from "./tasks.server";
-import { currentWorkerStatus, nudgeWorker, startWorker, type WorkerHandle, type WorkerOptions } from "./worker.server";
+import { currentWorkerStatus, kindBatchSizes, nudgeWorker, startWorker, type WorkerHandle, type WorkerOptions } from "./worker.server";
 
 const shop = "alpha.myshopify.com";
 const kind = "customer";
@@ -57,6 +57,28 @@ describe("the worker loop", () => {
     await eventually(async () => (await countStatus("synced")) === 25 && worker.status().tasksProcessed === 1);
     expect(batchSizes).toEqual([10, 10, 5]);
     expect(await prisma.scheduledTask.findFirst()).toMatchObject({ status: "done" });
+  });
+
+  it("claims each kind's own batch size, within a batch size configured for the worker", async () => {
+    const sizes = async (options: WorkerOptions) => {
+      await resetEngineTables();
+      const registry = new HandlerRegistry();
+      const seen: Record<string, number[]> = { customer: [], product: [] };
+      const record: SyncHandler = async (context) => {
+        seen[context.kind].push(context.states.length);
+        return synced(context);
+      };
+      registry.registerSyncHandler("customer", record, { batchSize: 4 });
+      registry.registerSyncHandler("product", record);
+      await markManyDirty(prisma, { shop, kind: "customer", gids: Array.from({ length: 10 }, (_, i) => gid(i)) });
+      await markManyDirty(prisma, { shop, kind: "product", gids: Array.from({ length: 7 }, (_, i) => `gid://shopify/Product/${i}`) });
+      const worker = start(registry, options);
+      await eventually(async () => (await countStatus("synced")) === 17);
+      await worker.stop();
+      return seen;
+    };
+    expect(await sizes({})).toEqual({ customer: [4, 4, 2], product: [7] });
+    expect(await sizes({ batchSize: 3 })).toEqual({ customer: [3, 3, 3, 1], product: [3, 3, 1] });
   });
 
   it("leaves kinds without a handler dirty and visible", async () => {
@@ -216,3 +238,14 @@ describe("graceful shutdown", () => {
 });
 
 afterAll(() => prisma.$disconnect());
+
+describe("kindBatchSizes", () => {
+  it("keeps each kind's own size unless the worker's configured size is smaller", () => {
+    expect(kindBatchSizes({ customer: 500, inventoryItem: 1_000 }, undefined)).toEqual({ customer: 500, inventoryItem: 1_000 });
+    expect(kindBatchSizes({ customer: 500, product: 5 }, 10)).toEqual({ customer: 10, product: 5 });
+  });
+
+  it("refuses to register a batch size below one", () => {
+    expect(() => new HandlerRegistry().registerSyncHandler(kind, synced, { batchSize: 0 })).toThrow(/batch size/);
+  });
+});

@@ -17,7 +17,10 @@ export interface WorkerOptions {
   registry?: HandlerRegistry;
   /** Names this worker in leases and /healthz; default host:pid:random. */
   owner?: string;
-  /** Records per handler call (one JOOR bulk call). */
+  /**
+   * Records per handler call (one JOOR bulk call) for kinds registered without a batch size of their own; when
+   * given, also the most for every kind.
+   */
   batchSize?: number;
   /** Claimed work is held this long without renewal; renewed every third of it while a handler runs. */
   leaseMs?: number;
@@ -71,6 +74,16 @@ export const WORKER_DEFAULTS = {
 };
 
 /**
+ * Records per handler call of each kind that registered a batch size (its JOOR bulk size), within a batch size
+ * configured for the worker.
+ */
+export function kindBatchSizes(registered: Readonly<Record<string, number>>, configured: number | undefined): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(registered).map(([kind, size]) => [kind, configured === undefined ? size : Math.min(size, configured)]),
+  );
+}
+
+/**
  * The workers running in this process. The web server's bundle and the worker module loaded beside it are
  * separate module instances, so the set lives on globalThis: intake's nudge and /healthz reach the worker
  * whichever instance started it.
@@ -117,6 +130,8 @@ class Worker {
   readonly #options: Settings;
   readonly #context: RunContext;
   readonly #registry: HandlerRegistry;
+  /** The batch size configured for this worker, if any (it caps every kind's own). */
+  readonly #configuredBatchSize: number | undefined;
   readonly #inFlight = new Set<RunningUnit>();
   readonly #startedAt: Date;
   #lastTickAt: Date | null = null;
@@ -143,6 +158,7 @@ class Worker {
       ...withoutUndefined(options),
     };
     this.#registry = options.registry ?? defaultRegistry;
+    this.#configuredBatchSize = options.batchSize;
     this.#context = {
       transact: engineTransactions(options.db ?? prisma),
       registry: this.#registry,
@@ -247,6 +263,7 @@ class Worker {
       owner: this.#options.owner,
       kinds: this.#registry.syncKinds(),
       batchSize: this.#options.batchSize,
+      batchSizes: kindBatchSizes(this.#registry.syncBatchSizes(), this.#configuredBatchSize),
       leaseMs: this.#options.leaseMs,
       now: this.#options.now(),
       after: this.#lastPair,

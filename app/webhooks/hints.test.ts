@@ -28,6 +28,14 @@ describe("webhookHint", () => {
     });
   });
 
+  it.each([
+    ['{"id": 9007199254740993, "n": 1.5}', { id: "9007199254740993", n: 1.5 }],
+    ['{"id": 999999999999999, "ids": [7890123456789]}', { id: 999999999999999, ids: [7890123456789] }],
+    ['{"title": "no numbers"}', { title: "no numbers" }],
+  ])("parses %s keeping only unsafe integers as strings", (raw, parsed) => {
+    expect(parseWebhookBody(raw)).toEqual(parsed);
+  });
+
   it("maps the app and compliance topics", () => {
     expect(webhookHint("APP_UNINSTALLED", { id: 1 })).toEqual({ type: "uninstalled" });
     expect(webhookHint("APP_SCOPES_UPDATE", { current: ["read_products"], previous: [] })).toEqual({

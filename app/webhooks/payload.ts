@@ -4,7 +4,12 @@
  */
 type ReviverContext = { source?: string };
 
+/** 2^53 has 16 digits: a body without a run of 16 digits holds no integer beyond the safe range. */
+const LONG_DIGIT_RUN = /\d{16}/;
+
 export function parseWebhookBody(raw: string): unknown {
+  // The reviver costs a call per value; most bodies have nothing for it to keep.
+  if (!LONG_DIGIT_RUN.test(raw)) return JSON.parse(raw);
   return JSON.parse(raw, function (this: unknown, _key: string, value: unknown, context?: ReviverContext) {
     if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
       return context.source;

@@ -11,6 +11,8 @@ export interface AppProcess {
   readonly name: string;
   readonly logFile: string;
   readonly running: boolean;
+  /** The current child's process id. */
+  readonly pid: number | undefined;
   /** SIGKILL: no cleanup, leases left behind. Resolves once the process is gone. */
   kill(): Promise<void>;
   /** Starts a fresh process under the same name and log file. */
@@ -43,6 +45,9 @@ export function startProcess(name: string, script: string, env: NodeJS.ProcessEn
     logFile,
     get running() {
       return alive();
+    },
+    get pid() {
+      return child.pid;
     },
     async kill() {
       if (!alive()) return;

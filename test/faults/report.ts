@@ -2,8 +2,18 @@
 import type { Verdict } from "./verify";
 import type { FaultCounts } from "./world";
 
+/** The database and the app's processes the day ran against. */
+export interface Setup {
+  database: "SQLite" | "PostgreSQL";
+  webProcesses: number;
+  workers: number;
+}
+
 export interface RunFigures {
-  faults: FaultCounts & { workerKills: number };
+  setup: Setup;
+  faults: FaultCounts & { workerKills: number; webKills: number };
+  /** With several web processes: the requests each answered through the forwarder, and its 502s. */
+  forwarded?: { answered: number[]; failed: number };
   verdict: Verdict;
   /** Work the app had not finished when the catch-up time ran out. */
   outstanding: string[];
@@ -27,6 +37,7 @@ const FAULT_LABELS: Array<[keyof RunFigures["faults"], string]> = [
   ["webhookReordered", "Webhooks out of order"],
   ["webhookRetries", "Webhook redeliveries"],
   ["workerKills", "Worker SIGKILLs"],
+  ["webKills", "Web process SIGKILLs"],
 ];
 
 const TRAFFIC_LABELS: Array<[keyof RunFigures["faults"], string]> = [
@@ -56,10 +67,16 @@ export function formatReport(figures: RunFigures): { text: string; passed: boole
     verdict.unexpected.length === 0 &&
     figures.outstanding.length === 0 &&
     figures.exited.length === 0;
+  const { setup, forwarded } = figures;
+  const forwarding: Array<[string, number]> = forwarded
+    ? [...forwarded.answered.map((count, index): [string, number] => [`Answered by web-${index + 1}`, count]), ["Forwarder 502s", forwarded.failed]]
+    : [];
   const lines = [
     "",
+    `Setup: ${setup.database}, ${setup.webProcesses} web process(es)${forwarded ? " behind a round-robin forwarder" : ""}, ${setup.workers} worker process(es)`,
+    "",
     "Traffic",
-    ...rows(TRAFFIC_LABELS.map(([key, label]) => [label, figures.faults[key]])),
+    ...rows([...TRAFFIC_LABELS.map(([key, label]): [string, number] => [label, figures.faults[key]]), ...forwarding]),
     "",
     "Faults injected",
     ...rows([...injected, ["total", injected.reduce((sum, [, value]) => sum + value, 0)]]),

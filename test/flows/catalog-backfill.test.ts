@@ -5,7 +5,7 @@ import { TaskKind } from "~/flows/task-kinds";
 import { startBulkQuery } from "~/shopify/bulk.server";
 import type { TaskContext } from "~/sync/registry";
 import { taskProgress } from "~/sync/tasks.server";
-import { catalogSuite, joorCollection, joorStyle, joorWrites, NEW_STYLE_WRITES } from "./catalog-support";
+import { catalogSuite, joorAccount, joorCollection, joorStyle, joorWrites, NEW_STYLE_WRITES } from "./catalog-support";
 import { SHOP, type FlowHarness } from "./harness";
 
 const { configured } = catalogSuite({ bulk: { maxConcurrent: 1 } });
@@ -74,6 +74,34 @@ describe("catalog backfill", () => {
 
     const [task] = await taskProgress(prisma, SHOP, TaskKind.catalogBackfill);
     expect(task).toMatchObject({ status: "done", progress: { done: 50, total: 50 } });
+  });
+
+  it("fills every price call, while each style's new grid still travels whole", async () => {
+    const h = await configured();
+    h.shopify.attachWebhooks(null);
+    // 25 styles of 3 colors × 4 sizes: 300 SKUs in calls of 8 whole grids (96), 300 prices in calls of 100.
+    for (let index = 0; index < 25; index++) {
+      h.shop.createProduct({
+        title: `Grid ${index}`,
+        tags: ["JOOR_ENABLED"],
+        options: ["Color", "Size"],
+        variants: ["Black", "Navy", "Sand"].flatMap((color, row) =>
+          ["S", "M", "L", "XL"].map((size, column) => ({
+            options: [color, size],
+            barcode: String(500000000000 + index * 100 + row * 10 + column),
+            price: "40.00",
+          })),
+        ),
+      });
+    }
+    h.webhooks({});
+    await startCatalogBackfill(SHOP, h.services);
+    await h.drain();
+
+    const writes = joorWrites(h.joor);
+    expect(writes.filter((path) => path === "/v4/skus/bulk_create")).toHaveLength(4);
+    expect(writes.filter((path) => path === "/v4/prices/bulk_create")).toHaveLength(3);
+    expect(joorAccount(h.joor).prices.size).toBe(300);
   });
 
   it("tries again later while another bulk operation runs", async () => {
