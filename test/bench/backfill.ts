@@ -209,7 +209,10 @@ export const backfill: Scenario = async (ctx) => {
         value: peakRss,
         unit: "MB",
         target: { kind: "max", value: 300 },
-        note: `largest peak (VmHWM) of the app's processes: the web server and ${ctx.workers} worker(s)`,
+        note:
+          ctx.workers === 0
+            ? "peak (VmHWM) of the app's one process: the web server with the worker inside"
+            : `largest peak (VmHWM) of the app's processes: the web server and ${ctx.workers} worker process(es)`,
       },
     ];
     return figures;

@@ -152,7 +152,7 @@ export const orders: Scenario = async (ctx) => {
         name: "allowed orders per second",
         value: log.times.length / allowedSeconds,
         unit: "orders/s",
-        note: `Shopify's cost limit for orderCreate's own ${ORDER_CREATE_POINTS} points, with a full bucket at the start; ${steadyOrderRate(ORDER_CREATE_POINTS, SHOPIFY_BUCKET.restoreRate)}/s once it is spent`,
+        note: `Shopify's cost limit for orderCreate's own ${ORDER_CREATE_POINTS} points, from the bucket as it stood at the first; ${steadyOrderRate(ORDER_CREATE_POINTS, SHOPIFY_BUCKET.restoreRate)}/s once that is spent`,
       },
       {
         scenario: SCENARIO,
