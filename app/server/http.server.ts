@@ -16,10 +16,16 @@ export async function loadServerBuild(): Promise<ServerBuild> {
 /** The route module serving Shopify's webhook deliveries (app/routes/webhooks.ts). */
 const WEBHOOKS_ROUTE = "routes/webhooks";
 
-function fetchHeaders(req: ExpressRequest): Headers {
+/** An Express request as a Fetch request, its body streamed as it arrives. */
+export function fetchRequest(req: ExpressRequest): Request {
   const headers = new Headers();
   for (let index = 0; index < req.rawHeaders.length; index += 2) headers.append(req.rawHeaders[index], req.rawHeaders[index + 1]);
-  return headers;
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, {
+    method: req.method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  } as RequestInit);
 }
 
 /**
@@ -31,13 +37,7 @@ export function webhookDeliveries(build: ServerBuild): RequestHandler {
   const action = build.routes[WEBHOOKS_ROUTE]?.module.action;
   if (!action) throw new Error(`The server build has no ${WEBHOOKS_ROUTE} action`);
   return (req, res) => {
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, {
-      method: req.method,
-      headers: fetchHeaders(req),
-      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
-      duplex: "half",
-    } as RequestInit);
-    Promise.resolve(action({ request, params: {}, context: {} }))
+    Promise.resolve(action({ request: fetchRequest(req), params: {}, context: {} }))
       .then(async (response) => {
         if (!(response instanceof Response)) throw new Error("The webhooks action answered without a Response");
         res.status(response.status);

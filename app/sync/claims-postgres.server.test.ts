@@ -1,8 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { databaseDialect } from "~/config/database-url";
 import { prisma } from "~/db.server";
-import { deferred, openSecondClient, resetEngineTables } from "../../test/sync/db";
+import { deferred, twoClientsPerSuite } from "../../test/sync/db";
 import type { Db } from "./sync-state.server";
 import { claimBatch, markManyDirty } from "./sync-state.server";
 import { claimTask, scheduleTask } from "./tasks.server";
@@ -28,24 +28,14 @@ function inClaimTransaction<T>(db: PrismaClient, step: (tx: Db) => Promise<T>, h
 }
 
 describe.runIf(databaseDialect() === "postgresql")("claims on PostgreSQL", () => {
-  let second: PrismaClient;
-
-  beforeEach(async () => {
-    await resetEngineTables();
-    second ??= openSecondClient();
-  });
-
-  afterAll(async () => {
-    await second?.$disconnect();
-    await prisma.$disconnect();
-  });
+  const secondClient = twoClientsPerSuite();
 
   it("a batch claim skips the rows another open claim holds instead of waiting for them", async () => {
     await markManyDirty(prisma, { shop, kind, gids: [1, 2, 3, 4, 5, 6].map(gid), at: t0 });
     const release = deferred();
     const claimed = deferred();
     const slow = inClaimTransaction(
-      second,
+      secondClient(),
       async (tx) => {
         const batch = await claimBatch(tx, { owner: "slow", kinds: [kind], batchSize: 3, leaseMs: 60_000, now: t0 });
         claimed.resolve();
@@ -74,7 +64,7 @@ describe.runIf(databaseDialect() === "postgresql")("claims on PostgreSQL", () =>
     const release = deferred();
     const claimed = deferred();
     const slow = inClaimTransaction(
-      second,
+      secondClient(),
       async (tx) => {
         const task = await claimTask(tx, { owner: "slow", kinds, leaseMs: 60_000, now });
         claimed.resolve();
@@ -118,7 +108,7 @@ describe.runIf(databaseDialect() === "postgresql")("claims on PostgreSQL", () =>
         });
       }
     };
-    await Promise.all([drain(prisma, "w1"), drain(second, "w2"), drain(prisma, "w3"), drain(second, "w4")]);
+    await Promise.all([drain(prisma, "w1"), drain(secondClient(), "w2"), drain(prisma, "w3"), drain(secondClient(), "w4")]);
     const all = Object.values(claimedBy).flat();
     expect(all.sort()).toEqual(expected.sort());
     expect(Object.values(claimedBy).filter((rows) => rows.length > 0).length).toBeGreaterThan(1);

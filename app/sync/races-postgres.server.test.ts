@@ -1,8 +1,7 @@
-import type { PrismaClient } from "@prisma/client";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { databaseDialect } from "~/config/database-url";
 import { prisma } from "~/db.server";
-import { deferred, engineTestContext, eventually, openSecondClient, resetEngineTables, withDelays } from "../../test/sync/db";
+import { deferred, engineTestContext, eventually, twoClientsPerSuite, withDelays } from "../../test/sync/db";
 import { HandlerRegistry } from "./registry";
 import { engineTransactions, runSyncBatch } from "./runner.server";
 import { claimBatch, markManyDirty, type Db } from "./sync-state.server";
@@ -40,17 +39,7 @@ function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknow
 }
 
 describe.runIf(databaseDialect() === "postgresql")("engine writes racing other processes on PostgreSQL", () => {
-  let second: PrismaClient;
-
-  beforeEach(async () => {
-    await resetEngineTables();
-    second ??= openSecondClient();
-  });
-
-  afterAll(async () => {
-    await second?.$disconnect();
-    await prisma.$disconnect();
-  });
+  const secondClient = twoClientsPerSuite();
 
   it("a batch's outcomes and a mark of the same records made meanwhile both commit", async () => {
     // Claimed oldest due first: record 2 before record 1, the reverse of gid order.
@@ -79,7 +68,7 @@ describe.runIf(databaseDialect() === "postgresql")("engine writes racing other p
     const ctx = engineTestContext(registry, () => now, { transact: engineTransactions(gated) });
     const written = runSyncBatch(batch!, ctx).done;
     await firstWritten.promise;
-    const marked = settled(second.$transaction((tx) => markManyDirty(tx, { shop, kind, gids: [gid(1), gid(2)], at: now })));
+    const marked = settled(secondClient().$transaction((tx) => markManyDirty(tx, { shop, kind, gids: [gid(1), gid(2)], at: now })));
     await eventually(async () => (await waitingForLocks()) > 0);
     go.resolve();
 
@@ -96,7 +85,7 @@ describe.runIf(databaseDialect() === "postgresql")("engine writes racing other p
   function heldOpen(step: (tx: Db) => Promise<unknown>) {
     const done = deferred();
     const commit = deferred();
-    const transaction = second.$transaction(async (tx) => {
+    const transaction = secondClient().$transaction(async (tx) => {
       await step(tx);
       done.resolve();
       await commit.promise;

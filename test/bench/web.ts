@@ -9,22 +9,15 @@ import type { RequestHandler } from "express";
 async function main(): Promise<void> {
   const { prepareDatabase } = await import("~/db.server");
   const { authenticate } = await import("~/shopify.server");
-  const { createHttpApp, loadServerBuild } = await import("~/server/http.server");
+  const { createHttpApp, fetchRequest, loadServerBuild } = await import("~/server/http.server");
   await prepareDatabase();
 
   const authenticateOnly: RequestHandler = (req, res, next) => {
     if (req.method !== "POST" || req.path !== "/bench/authenticate-only") return next();
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-      const request = new Request(`http://${req.headers.host}${req.originalUrl}`, { method: "POST", headers, body: Buffer.concat(chunks) });
-      authenticate.webhook(request).then(
-        () => res.status(200).end(),
-        (error: unknown) => (error instanceof Response ? res.status(error.status).end() : next(error)),
-      );
-    });
+    authenticate.webhook(fetchRequest(req)).then(
+      () => res.status(200).end(),
+      (error: unknown) => (error instanceof Response ? res.status(error.status).end() : next(error)),
+    );
   };
 
   const server = createHttpApp(await loadServerBuild(), [authenticateOnly]).listen(Number(process.env.PORT));

@@ -1,3 +1,4 @@
+import { afterAll, beforeEach } from "vitest";
 import type { HandlerRegistry } from "~/sync/registry";
 import { engineTransactions, type RunContext } from "~/sync/runner.server";
 import type { PrismaClient } from "@prisma/client";
@@ -9,6 +10,26 @@ import { createDatabaseClient, prisma } from "~/db.server";
  */
 export function openSecondClient(): PrismaClient {
   return createDatabaseClient();
+}
+
+/**
+ * For a suite whose tests race two connections: empties the engine tables before each test and returns the
+ * second client (opened once, closed with the default one after the suite).
+ */
+export function twoClientsPerSuite(): () => PrismaClient {
+  let second: PrismaClient | undefined;
+  beforeEach(async () => {
+    await resetEngineTables();
+    second ??= openSecondClient();
+  });
+  afterAll(async () => {
+    await second?.$disconnect();
+    await prisma.$disconnect();
+  });
+  return () => {
+    if (!second) throw new Error("The second client opens before each test");
+    return second;
+  };
 }
 
 /** Empties the tables the sync engine reads and writes (one test file shares one database). */
